@@ -1,0 +1,271 @@
+"""Read source articles and clean them into `Article` values.
+
+An article file is UTF-8 text: an optional header of `key: value` lines ended by
+a blank line, then the body. Files without a header are accepted; the reader
+then takes what it can from the text itself (a leading `date YYYY-MM-DD`, a
+headline line, a "By …" byline) and drops web boilerplate. A `.jsonl` file holds
+one article per line. Offsets used anywhere downstream point into `Article.text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import ArticleError
+
+HEADER_KEYS = ("title", "url", "published", "publisher", "author", "language")
+DEFAULT_MAX_BYTES = 2_000_000
+
+_HEADER_LINE = re.compile(r"^([A-Za-z_-]+)\s*:\s*(.*)$")
+_LEADING_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
+_BYLINE = re.compile(r"^By\s+((?:[A-Z][\w.'’-]+\s?){1,4})$")
+_NEWSLETTER = re.compile(r"^The (.+?) Newsletter$")
+_BOILERPLATE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^READ( MORE| ALSO)?\s*:",
+        r"^Read more\W*$",
+        r"^Kaynak bağlantısı\W*$",
+        r"^(Source|Kaynak)\s*:?\s*https?://\S+$",
+        r"unsubscribe at any time",
+        r"reCAPTCHA",
+        r"^Keep up to date with",
+        r"^(Share|Follow us|Sign up|Subscribe)\b.{0,60}$",
+    )
+]
+_CAPTION = re.compile(r"(FILE PHOTO|\bPHOTO\s*/|\bPhoto\s*:|\(Photo\b|Getty Images|\bAA Photo\b)")
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: its body text and what is known about it."""
+
+    identifier: str
+    text: str
+    source: str
+    title: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    publisher: str | None = None
+    author: str | None = None
+    language: str = "en"
+    dropped: tuple[str, ...] = ()  # boilerplate lines removed from the body
+
+    @property
+    def word_count(self) -> int:
+        """Return the number of words of the cleaned body."""
+        return len(self.text.split())
+
+
+@dataclass
+class ReadResult:
+    """The articles that could be read and the errors of those that could not."""
+
+    articles: list[Article] = field(default_factory=list)
+    errors: list[ArticleError] = field(default_factory=list)
+
+
+def read_articles(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+    """Read every article under `paths` (files or folders), collecting errors instead of stopping."""
+    result = ReadResult()
+    seen: dict[str, str] = {}
+    for path in _article_files(paths, result):
+        try:
+            for article in _read_file(path, max_bytes):
+                if article.identifier in seen:
+                    raise ArticleError(
+                        str(path), f"identifier {article.identifier!r} already used by {seen[article.identifier]}"
+                    )
+                seen[article.identifier] = article.source
+                result.articles.append(article)
+        except ArticleError as error:
+            result.errors.append(error)
+    return result
+
+
+def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Read one `.txt` article file; raise ArticleError if it cannot be read."""
+    path = Path(path)
+    return parse_article(_decode(path, max_bytes), identifier=path.stem, source=str(path))
+
+
+def parse_article(raw: str, identifier: str, source: str, meta: dict | None = None) -> Article:
+    """Clean the text of one article; `meta` holds header values known from elsewhere (JSONL keys)."""
+    raw = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n")).lstrip("\ufeff")
+    values, body_lines = _split_header(raw, source)
+    values = {**(meta or {}), **values}
+    published = _parse_date(values.get("published"), source, values.get("_published_line"))
+    body_lines, hints = _clean_body(body_lines)
+    text = _join(body_lines)
+    if not text.strip():
+        raise ArticleError(source, "no article text after the header and boilerplate were removed")
+    return Article(
+        identifier=identifier,
+        text=text,
+        source=source,
+        title=values.get("title") or hints.get("title"),
+        url=values.get("url"),
+        published=published or hints.get("published"),
+        publisher=values.get("publisher") or hints.get("publisher"),
+        author=values.get("author") or hints.get("author"),
+        language=values.get("language") or "en",
+        dropped=tuple(hints.get("dropped", ())),
+    )
+
+
+def _article_files(paths: Iterable[str | Path], result: ReadResult) -> Iterator[Path]:
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix in (".txt", ".jsonl") and p.is_file())
+        elif path.is_file():
+            yield path
+        else:
+            result.errors.append(ArticleError(str(path), "no such file or folder"))
+
+
+def _read_file(path: Path, max_bytes: int) -> list[Article]:
+    if path.suffix == ".jsonl":
+        return list(_read_jsonl(path, max_bytes))
+    return [read_article(path, max_bytes)]
+
+
+def _decode(path: Path, max_bytes: int) -> str:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ArticleError(str(path), f"file is {size:,} bytes, over the limit of {max_bytes:,} (KG_MAX_ARTICLE_BYTES)")
+    data = path.read_bytes()
+    if not data.strip():
+        raise ArticleError(str(path), "file is empty")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ArticleError(str(path), "binary content (NUL byte); expected UTF-8 text", line)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ArticleError(
+            str(path), f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})", line
+        ) from None
+
+
+def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Article]:
+    raw = _decode(path, max_bytes * 1000)
+    for number, line in enumerate(raw.split("\n"), start=1):
+        if not line.strip():
+            continue
+        source = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ArticleError(str(path), f"not a JSON object: {error.msg} at column {error.colno}", number) from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise ArticleError(str(path), 'each line must be a JSON object with a "text" string', number)
+        if len(record["text"].encode("utf-8")) > max_bytes:
+            raise ArticleError(str(path), f"article text is over the limit of {max_bytes:,} bytes", number)
+        meta = {k: str(record[k]) for k in HEADER_KEYS if record.get(k) is not None}
+        meta["_published_line"] = number
+        identifier = str(record.get("identifier") or record.get("id") or f"{path.stem}-{number}")
+        yield parse_article(record["text"], identifier=identifier, source=source, meta=meta)
+
+
+def _split_header(raw: str, source: str) -> tuple[dict, list[str]]:
+    lines = raw.split("\n")
+    first = _HEADER_LINE.match(lines[0])
+    if not first or first.group(1).lower() not in HEADER_KEYS:
+        return {}, lines
+    values: dict = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            return values, lines[number:]
+        match = _HEADER_LINE.match(line)
+        key = match.group(1).lower() if match else None
+        if key not in HEADER_KEYS:
+            raise ArticleError(
+                source, f"malformed header line {line[:60]!r}: expected 'key: value' with key in {HEADER_KEYS}", number
+            )
+        values[key] = match.group(2).strip()
+        if key == "published":
+            values["_published_line"] = number
+    raise ArticleError(source, "the header is not followed by a blank line and a body", len(lines))
+
+
+def _parse_date(value: str | None, source: str, line: int | None) -> dt.date | None:
+    if not value:
+        return None
+    value = value.strip()
+    if not (re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and _valid(value)):
+        raise ArticleError(source, f"published date {value!r} is not a real date in YYYY-MM-DD form", line)
+    return dt.date.fromisoformat(value)
+
+
+def _clean_body(lines: list[str]) -> tuple[list[str], dict]:
+    hints: dict = {"dropped": []}
+    lines = [line.rstrip() for line in lines]
+    if lines:
+        match = _LEADING_DATE.match(lines[0])
+        if match:
+            hints["published"] = dt.date.fromisoformat(match.group(1)) if _valid(match.group(1)) else None
+            lines[0] = lines[0][match.end() :]
+    kept: list[str] = []
+    footer = False
+    for line in lines:
+        stripped = line.strip()
+        newsletter = _NEWSLETTER.match(stripped)
+        if newsletter:
+            hints.setdefault("publisher", newsletter.group(1))
+            footer = True
+        byline = _BYLINE.match(stripped)
+        if byline and "author" not in hints:
+            hints["author"] = byline.group(1).strip()
+        if stripped and (footer or byline or _is_boilerplate(stripped)):
+            hints["dropped"].append(stripped)
+            continue
+        kept.append(stripped)
+    kept = _take_headline(kept, hints)
+    return kept, hints
+
+
+def _valid(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_boilerplate(line: str) -> bool:
+    return any(p.search(line) for p in _BOILERPLATE) or bool(_CAPTION.search(line))
+
+
+def _take_headline(lines: list[str], hints: dict) -> list[str]:
+    """Take a first line that reads as a headline as the title, and drop its repeats."""
+    content = [i for i, line in enumerate(lines) if line]
+    if len(content) < 2:
+        return lines
+    first = lines[content[0]]
+    if len(first) > 160 or first[-1] in '.!?"”’:' or len(first.split()) < 3:
+        return lines
+    hints["title"] = first
+    key = _fold_quotes(first)
+    return [line for line in lines if not line or _fold_quotes(line) != key]
+
+
+def _fold_quotes(text: str) -> str:
+    return re.sub(r"[‘’'“”\"]", "'", text).strip()
+
+
+def _join(lines: list[str]) -> str:
+    """Join lines into paragraphs: blank lines separate paragraphs, single breaks stay inside one."""
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return "\n\n".join("\n".join(p) for p in paragraphs if p)

@@ -1,0 +1,117 @@
+"""The `kg` command: build, validate, query, stats, export.
+
+Exit codes: 0 success (published / conforms), 1 the graph does not conform to
+the shapes (nothing published), 2 error (bad input, bad query, nothing published).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg import __version__, config
+from kg.errors import KGError
+
+EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `kg` command line and return its exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = config.load({"DATA_DIR": args.data_dir, "BASE_IRI": getattr(args, "base_iri", None)})
+    try:
+        return args.run(args, settings)
+    except KGError as error:
+        print(f"kg {args.command}: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    from kg import commands
+
+    parser = argparse.ArgumentParser(
+        prog="kg",
+        description="Diplomacy KG: turn news articles about relations between states into a published "
+        "knowledge graph, and query it.",
+        epilog="Exit codes: 0 success, 1 graph does not conform to the SHACL shapes (nothing published), "
+        "2 error. Settings come from KG_* environment variables (see README).",
+    )
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="data folder with the published releases (KG_DATA_DIR, default: var)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = sub.add_parser(
+        "build",
+        parents=[common],
+        help="extract, map, validate and (if it conforms) publish the graph",
+        description="Read articles (.txt files, .jsonl bulk files or folders of them), extract facts, map them "
+        "to RDF, validate against the SHACL shapes, and publish only if the graph conforms: a new store, "
+        "dumps and manifest swapped in atomically. The previous release stays live on any failure.",
+    )
+    build.add_argument("paths", nargs="*", type=Path, help="article files or folders (default: KG_SEEDS, seeds/)")
+    build.add_argument("--base-iri", help="base of data IRIs (KG_BASE_IRI)")
+    build.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="publish the readable articles even if some could not be read (exit code is still 2)",
+    )
+    build.set_defaults(run=commands.build)
+
+    validate = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check articles or an RDF file against the shapes without publishing",
+        description="Validate against the SHACL shapes. Given article files/folders, builds the graph in memory "
+        "and validates it; given an RDF file (.ttl .trig .nq .nt .jsonld), validates that file.",
+    )
+    validate.add_argument("paths", nargs="*", type=Path, help="article files/folders or one RDF file")
+    validate.add_argument("--base-iri", help="base of data IRIs (KG_BASE_IRI)")
+    validate.add_argument("--warnings", action="store_true", help="list warnings as well as violations")
+    validate.set_defaults(run=commands.validate)
+
+    query = sub.add_parser(
+        "query",
+        parents=[common],
+        help="run a SPARQL query against the published graph",
+        description="Run a SPARQL query on the live release. The default graph is the union of all graphs; "
+        "GRAPH ?g reaches each article's graph.",
+    )
+    source = query.add_mutually_exclusive_group(required=True)
+    source.add_argument("query", nargs="?", help="the SPARQL query text")
+    source.add_argument("-f", "--file", type=Path, help="read the query from this .rq file")
+    query.add_argument(
+        "--format",
+        choices=["table", "json", "csv", "tsv", "xml", "turtle", "ntriples"],
+        default="table",
+        help="output format (default: table; CONSTRUCT/DESCRIBE give turtle)",
+    )
+    query.set_defaults(run=commands.query)
+
+    stats = sub.add_parser(
+        "stats",
+        parents=[common],
+        help="count what the published graph holds",
+        description="Counts per class, per article and per named graph of the live release.",
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    stats.set_defaults(run=commands.stats)
+
+    export = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write the published graph in an RDF format",
+        description="Write the live release as TriG, N-Quads, Turtle, N-Triples or JSON-LD.",
+    )
+    export.add_argument("--format", choices=["trig", "nquads", "turtle", "ntriples", "jsonld"], default="trig")
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    export.set_defaults(run=commands.export)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""What each `kg` subcommand does: parse nothing, call the core, print the outcome."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import config
+from kg.errors import KGError
+from kg.publish import current_release
+
+RDF_SUFFIXES = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld"}
+EXPORT_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+}
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "xml": ox.QueryResultsFormat.XML,
+}
+
+
+def build(args, settings: dict) -> int:
+    """Build and publish the graph; print what happened."""
+    from kg.build import run_build
+
+    outcome = run_build(_paths(args, settings), settings, keep_going=args.keep_going, progress=_progress)
+    _report_build(outcome)
+    return outcome.exit_code
+
+
+def validate(args, settings: dict) -> int:
+    """Validate articles (built in memory) or an RDF file; print the problems."""
+    from kg.build import run_build
+    from kg.validate import validate as shacl_validate
+
+    paths = _paths(args, settings)
+    if len(paths) == 1 and paths[0].suffix in RDF_SUFFIXES:
+        result = shacl_validate(_parse_rdf(paths[0]))
+        errors = []
+    else:
+        outcome = run_build(paths, settings, publish=False, progress=_progress)
+        _print_errors(outcome.errors)
+        result, errors = outcome.validation, outcome.errors
+        if result is None:
+            return 2
+    _print_problems(result, args.warnings)
+    if not result.conforms:
+        return 1
+    return 2 if errors else 0
+
+
+def query(args, settings: dict) -> int:
+    """Run a SPARQL query on the live release and print the results."""
+    text = args.file.read_text(encoding="utf-8") if args.file else args.query
+    store = open_published_store(settings)
+    try:
+        results = store.query(text, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        raise KGError(f"query syntax error: {error}") from None
+    out = sys.stdout.buffer
+    if isinstance(results, ox.QueryBoolean):
+        out.write(
+            (json.dumps({"boolean": bool(results)}) if args.format == "json" else str(bool(results)).lower()).encode()
+            + b"\n"
+        )
+    elif isinstance(results, ox.QuerySolutions):
+        if args.format in RESULT_FORMATS:
+            results.serialize(out, RESULT_FORMATS[args.format])
+        else:
+            _print_table(results)
+    else:
+        rdf_format = ox.RdfFormat.N_TRIPLES if args.format == "ntriples" else ox.RdfFormat.TURTLE
+        results.serialize(out, rdf_format)
+    out.flush()
+    return 0
+
+
+def stats(args, settings: dict) -> int:
+    """Print counts per class, per article and per named graph of the live release."""
+    store = open_published_store(settings)
+    figures = {
+        "quads": len(store),
+        "classes": _pairs(store, "SELECT ?k (COUNT(DISTINCT ?s) AS ?n) { ?s a ?k } GROUP BY ?k ORDER BY DESC(?n)"),
+        "articles": _pairs(
+            store,
+            """PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>
+            PREFIX dct: <http://purl.org/dc/terms/>
+            SELECT ?id (COUNT(DISTINCT ?fact) AS ?n) WHERE {
+              ?a a dip:Article ; dct:identifier ?id . OPTIONAL { ?fact dip:reportedIn ?a }
+            } GROUP BY ?id ORDER BY ?id""",
+        ),
+        "graphs": _pairs(
+            store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g", union=False
+        ),
+    }
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    print(f"quads: {figures['quads']}")
+    for title, key in (
+        ("instances per class", "classes"),
+        ("facts reported per article", "articles"),
+        ("triples per named graph", "graphs"),
+    ):
+        print(f"\n{title}:")
+        for name, count in figures[key].items():
+            print(f"  {count:>8}  {name}")
+    return 0
+
+
+def export(args, settings: dict) -> int:
+    """Write the live release in the requested format."""
+    release = _release(settings)
+    names = {"trig": "kg.trig", "nquads": "kg.nq", "jsonld": "kg.jsonld", "turtle": "kg.ttl", "ntriples": "kg.nt"}
+    dump = release / "dumps" / names[args.format]
+    if args.output:
+        args.output.write_bytes(dump.read_bytes())
+        print(f"wrote {args.output} ({dump.stat().st_size:,} bytes)", file=sys.stderr)
+    else:
+        with dump.open("rb") as stream:
+            sys.stdout.buffer.write(stream.read())
+    return 0
+
+
+def open_published_store(settings: dict) -> ox.Store:
+    """Open the live release's store read-only."""
+    return ox.Store.read_only(str(_release(settings) / "store"))
+
+
+def _release(settings: dict) -> Path:
+    release = current_release(config.data_dir(settings))
+    if release is None:
+        raise KGError(f"nothing published in {config.data_dir(settings)} yet; run `kg build` first")
+    return release
+
+
+def _paths(args, settings: dict) -> list[Path]:
+    return list(args.paths) or [Path(settings["SEEDS"])]
+
+
+def _parse_rdf(path: Path):
+    from rdflib import Dataset
+
+    dataset = Dataset()
+    try:
+        dataset.parse(path, format=RDF_SUFFIXES[path.suffix])
+    except Exception as error:  # rdflib raises many parser-specific types
+        raise KGError(f"{path}: cannot parse as {RDF_SUFFIXES[path.suffix]}: {error}") from None
+    return dataset
+
+
+def _pairs(store: ox.Store, sparql: str, union: bool = True) -> dict[str, int]:
+    rows = store.query(sparql, use_default_graph_as_union=union)
+    return {row[0].value: int(row[1].value) for row in rows}
+
+
+def _print_table(solutions: ox.QuerySolutions) -> None:
+    names = [v.value for v in solutions.variables]
+    rows = [[_cell(row[name]) for name in names] for row in solutions]
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    print("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    print(f"({len(rows)} rows)", file=sys.stderr)
+
+
+def _cell(term) -> str:
+    if term is None:
+        return ""
+    return term.value if isinstance(term, ox.Literal) else str(term)
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if not sys.stderr.isatty():
+        if done in (0, total) or done % max(1, total // 10) == 0:
+            print(f"{stage} {done}/{total}" if total > 1 else stage, file=sys.stderr)
+        return
+    end = "\n" if done >= total else ""
+    print(f"\r{stage} {done}/{total}" if total > 1 else f"\r{stage}…", end=end, file=sys.stderr, flush=True)
+
+
+def _print_errors(errors) -> None:
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+
+
+def _print_problems(result, warnings: bool) -> None:
+    from kg.validate import format_problems
+
+    shown = [p for p in result.problems if warnings or p.severity == "Violation"]
+    if shown:
+        print(format_problems(shown))
+    counts = {s: sum(p.severity == s for p in result.problems) for s in ("Violation", "Warning")}
+    verdict = "conforms" if result.conforms else "does NOT conform"
+    print(f"{verdict}: {counts['Violation']} violations, {counts['Warning']} warnings", file=sys.stderr)
+
+
+def _report_build(outcome) -> None:
+    _print_errors(outcome.errors)
+    print(f"read {len(outcome.articles)} articles, {len(outcome.errors)} errors", file=sys.stderr)
+    if outcome.errors and outcome.validation is None:
+        print("nothing published: fix the files above or use --keep-going", file=sys.stderr)
+    if outcome.validation is not None:
+        _print_problems(outcome.validation, warnings=False)
+    if outcome.report_folder:
+        print(f"nothing published; validation report: {outcome.report_folder}", file=sys.stderr)
+    if outcome.release:
+        print(f"published {outcome.release}", file=sys.stderr)

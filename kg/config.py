@@ -1,0 +1,65 @@
+"""Settings: defaults in code < KG_* environment variables < an explicit mapping."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ConfigError
+from kg.ids import DEFAULT_BASE
+
+DEFAULTS: dict[str, Any] = {
+    "BASE_IRI": DEFAULT_BASE,
+    "DATA_DIR": "var",
+    "SEEDS": "seeds",
+    "MAX_ARTICLE_BYTES": 2_000_000,
+    "QUERY_TIMEOUT": 30.0,
+    "MAX_ROWS": 10_000,
+    "MAX_QUERY_BYTES": 100_000,
+    "MAX_CONCURRENT_QUERIES": 4,
+    "QUERY_WORKERS": 2,
+    "QUERY_MEMORY_MB": 2048,
+}
+
+DOCS = {
+    "BASE_IRI": "base of every data IRI ({base}id/…, {base}graph/…)",
+    "DATA_DIR": "folder holding the published releases and the `current` link",
+    "SEEDS": "articles `make serve` builds from",
+    "MAX_ARTICLE_BYTES": "largest article file accepted, in bytes",
+    "QUERY_TIMEOUT": "seconds a SPARQL query may run before it is stopped (503)",
+    "MAX_ROWS": "most result rows (or triples) a query returns; more is cut and flagged",
+    "MAX_QUERY_BYTES": "largest query string or request body accepted, in bytes",
+    "MAX_CONCURRENT_QUERIES": "queries evaluated at once per server process; more get 503",
+    "QUERY_WORKERS": "query worker processes per server process",
+    "QUERY_MEMORY_MB": "address-space limit of a query worker process, in MiB",
+}
+
+
+def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return the settings: defaults, then `KG_*` variables of `environ`, then `overrides`."""
+    environ = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    for key, default in DEFAULTS.items():
+        raw = environ.get(f"KG_{key}")
+        if raw is not None:
+            settings[key] = _coerce(key, raw, default)
+    settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    if not str(settings["BASE_IRI"]).endswith("/"):
+        settings["BASE_IRI"] = f"{settings['BASE_IRI']}/"
+    return settings
+
+
+def data_dir(settings: Mapping[str, Any]) -> Path:
+    """Return the data folder as an absolute path."""
+    return Path(settings["DATA_DIR"]).resolve()
+
+
+def _coerce(key: str, raw: str, default: Any) -> Any:
+    if isinstance(default, str):
+        return raw
+    try:
+        return type(default)(raw)
+    except ValueError:
+        raise ConfigError(f"KG_{key}={raw!r}: expected a {type(default).__name__}") from None

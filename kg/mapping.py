@@ -1,0 +1,247 @@
+"""Map extractions to RDF: one named graph per article, plus reference, ontology and build graphs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+
+import kg
+from kg.extract.model import Event, Extraction, Quote, Relation, Span, TimeValue
+from kg.ids import DIP, DIPST, IRIs, slugify
+
+SCHEMA = Namespace("https://schema.org/")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "diplomacy.ttl"
+SHAPES_FILE = PROJECT_ROOT / "shapes" / "diplomacy-shapes.ttl"
+
+_DATATYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+PREFIXES = {
+    "dip": DIP,
+    "dipst": DIPST,
+    "schema": SCHEMA,
+    "prov": PROV,
+    "dct": DCTERMS,
+    "skos": SKOS,
+    "owl": OWL,
+    "xsd": XSD,
+    "rdfs": RDFS,
+}
+
+
+@dataclass
+class Build:
+    """What is known about one run of the pipeline, recorded as a prov:Activity."""
+
+    started: dt.datetime
+    ended: dt.datetime | None = None
+
+    @property
+    def identifier(self) -> str:
+        """Return a sortable, unique name for this build."""
+        return self.started.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def new_dataset() -> Dataset:
+    """Return an empty dataset with the project's prefixes bound."""
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace)
+    return dataset
+
+
+def time_literal(value: TimeValue) -> Literal:
+    """Return the typed literal of a date at its precision (xsd:date, gYearMonth or gYear)."""
+    return Literal(value.value, datatype=_DATATYPES[value.precision])
+
+
+class Mapper:
+    """Turn extractions into quads under one base IRI."""
+
+    def __init__(self, base: str):
+        self.iris = IRIs(base)
+
+    def entity_iri(self, key: str) -> URIRef:
+        """Return the IRI of an entity key such as `person/hakan-fidan`."""
+        kind, _, slug = key.partition("/")
+        return self.iris.entity(kind, slug)
+
+    def dataset(
+        self,
+        extractions: Iterable[Extraction],
+        reference: Graph,
+        ontology: Graph | None = None,
+        shapes: Graph | None = None,
+    ) -> Dataset:
+        """Return the dataset of one build: article graphs and the reference, ontology and shapes graphs."""
+        dataset = new_dataset()
+        _copy(reference, dataset.graph(self.iris.graph("reference")))
+        if ontology is not None:
+            _copy(ontology, dataset.graph(self.iris.graph("ontology")))
+        if shapes is not None:
+            _copy(shapes, dataset.graph(self.iris.graph("shapes")))
+        for extraction in extractions:
+            graph = dataset.graph(self.iris.article_graph(extraction.article.identifier))
+            self.add_extraction(graph, extraction)
+        return dataset
+
+    def add_extraction(self, graph: Graph, extraction: Extraction) -> None:
+        """Add everything one article supports to its graph."""
+        article = extraction.article
+        node = self.iris.article(article.identifier)
+        self.add_article(graph, node, extraction)
+        slug = slugify(article.identifier)
+        counter = _Counter(slug)
+        event_iris = [self.add_event(graph, node, event, counter) for event in extraction.events]
+        for quote in extraction.quotes:
+            self.add_quote(graph, node, quote, counter, event_iris)
+        for relation in extraction.relations:
+            self.add_relation(graph, node, relation, counter)
+
+    def add_article(self, graph: Graph, node: URIRef, extraction: Extraction) -> None:
+        """Add the article's metadata, its mentions and the entities new to the reference data."""
+        article = extraction.article
+        graph.add((node, RDF.type, DIP.Article))
+        graph.add((node, DCTERMS.identifier, Literal(article.identifier)))
+        graph.add((node, DCTERMS.language, Literal(article.language)))
+        graph.add((node, DIP.wordCount, Literal(article.word_count)))
+        optional = [
+            (DCTERMS.title, article.title and Literal(article.title, lang=article.language)),
+            (SCHEMA.url, article.url and URIRef(article.url)),
+            (DCTERMS.issued, article.published and Literal(article.published.isoformat(), datatype=XSD.date)),
+            (DCTERMS.publisher, article.publisher and Literal(article.publisher)),
+            (DCTERMS.creator, article.author and Literal(article.author)),
+        ]
+        for predicate, value in optional:
+            if value:
+                graph.add((node, predicate, value))
+        for key in sorted({m.entity for m in extraction.mentions}):
+            graph.add((node, DIP.mentions, self.entity_iri(key)))
+        for entity in extraction.entities.values():
+            if entity.in_reference:
+                continue
+            iri = self.entity_iri(entity.key)
+            graph.add((iri, RDF.type, DIP[entity.kind]))
+            graph.add((iri, RDFS.label, Literal(entity.label, lang="en")))
+            if entity.role:
+                graph.add((iri, DIP.role, Literal(entity.role, lang="en")))
+
+    def add_event(self, graph: Graph, article: URIRef, event: Event, counter: _Counter) -> URIRef:
+        """Add one reported event and its report; return the event IRI."""
+        iri = self.iris.entity("event", event.key or counter.next_slug("event"))
+        graph.add((iri, RDF.type, DIP[event.kind]))
+        if event.label:
+            graph.add((iri, RDFS.label, Literal(event.label, lang="en")))
+        for predicate, keys in (
+            (DIP.participant, event.participants),
+            (DIP.host, event.hosts),
+            (DIP.mediator, event.mediators),
+            (DIP.topic, event.topics),
+        ):
+            for key in keys:
+                graph.add((iri, predicate, self.entity_iri(key)))
+        if event.place:
+            graph.add((iri, DIP.place, self.entity_iri(event.place)))
+        if event.date:
+            graph.add((iri, DIP.date, time_literal(event.date)))
+        graph.add((iri, DIP.eventStatus, DIPST[event.status]))
+        self.add_report(
+            graph, iri, article, event.evidence, counter, event.wording, event.date.text if event.date else None
+        )
+        return iri
+
+    def add_quote(self, graph: Graph, article: URIRef, quote: Quote, counter: _Counter, events: list) -> None:
+        """Add one quotation with its speaker, the event it was said at, and its report."""
+        iri = self.iris.entity("quote", counter.next_slug("quote"))
+        graph.add((iri, RDF.type, DIP.Quote))
+        graph.add((iri, DIP.quoteText, Literal(quote.text, lang="en")))
+        if quote.speaker:
+            graph.add((iri, DIP.speaker, self.entity_iri(quote.speaker)))
+        if quote.said_at is not None and 0 <= quote.said_at < len(events):
+            graph.add((iri, DIP.saidAt, events[quote.said_at]))
+        self.add_report(graph, iri, article, quote.evidence, counter)
+
+    def add_relation(self, graph: Graph, article: URIRef, relation: Relation, counter: _Counter) -> None:
+        """Add one bilateral relation status with its time span and report."""
+        parties = sorted(relation.parties)
+        slug = "-".join([*(key.partition("/")[2] for key in parties), relation.status])
+        iri = self.iris.entity("relation", slug)
+        graph.add((iri, RDF.type, DIP.BilateralRelation))
+        for key in parties:
+            graph.add((iri, DIP.party, self.entity_iri(key)))
+        graph.add((iri, DIP.status, DIPST[relation.status]))
+        if relation.since:
+            graph.add((iri, DIP.since, time_literal(relation.since)))
+        if relation.until:
+            graph.add((iri, DIP.until, time_literal(relation.until)))
+        self.add_report(graph, iri, article, relation.evidence, counter, relation.wording)
+
+    def add_report(
+        self,
+        graph: Graph,
+        subject: URIRef,
+        article: URIRef,
+        evidence: Span,
+        counter: _Counter,
+        wording: str | None = None,
+        date_text: str | None = None,
+    ) -> None:
+        """Link a fact to the article supporting it through a dip:Report carrying the evidence span."""
+        report = self.iris.entity("report", counter.next_slug("report"))
+        graph.add((subject, DIP.reportedIn, article))
+        graph.add((subject, DIP.report, report))
+        graph.add((report, RDF.type, DIP.Report))
+        graph.add((report, DIP.reportedIn, article))
+        graph.add((report, DIP.evidenceText, Literal(evidence.text)))
+        graph.add((report, DIP.beginIndex, Literal(evidence.start, datatype=XSD.nonNegativeInteger)))
+        graph.add((report, DIP.endIndex, Literal(evidence.end, datatype=XSD.nonNegativeInteger)))
+        if wording:
+            graph.add((report, DIP.wording, Literal(wording, lang="en")))
+        if date_text:
+            graph.add((report, DIP.dateText, Literal(date_text)))
+
+    def add_build(self, dataset: Dataset, build: Build, articles: list[str]) -> None:
+        """Record the build as a prov:Activity that used the articles and generated their graphs."""
+        graph = dataset.graph(self.iris.graph("build"))
+        activity = self.iris.entity("build", build.identifier)
+        agent = self.iris.entity("software", f"diplomacy-kg-{kg.__version__}")
+        graph.add((activity, RDF.type, PROV.Activity))
+        graph.add((activity, RDFS.label, Literal(f"Build {build.identifier}", lang="en")))
+        graph.add((activity, PROV.startedAtTime, Literal(build.started.isoformat(), datatype=XSD.dateTime)))
+        if build.ended:
+            graph.add((activity, PROV.endedAtTime, Literal(build.ended.isoformat(), datatype=XSD.dateTime)))
+        graph.add((activity, PROV.wasAssociatedWith, agent))
+        graph.add((agent, RDF.type, PROV.SoftwareAgent))
+        graph.add((agent, RDFS.label, Literal("diplomacy-kg", lang="en")))
+        graph.add((agent, SCHEMA.softwareVersion, Literal(kg.__version__)))
+        for identifier in articles:
+            graph.add((activity, PROV.used, self.iris.article(identifier)))
+            graph.add((self.iris.article_graph(identifier), PROV.wasGeneratedBy, activity))
+        for name in ("reference", "ontology", "shapes"):
+            graph.add((activity, PROV.used, self.iris.graph(name)))
+
+
+class _Counter:
+    """Number the nodes minted for one article: `{article-slug}-{n}` per kind."""
+
+    def __init__(self, article_slug: str):
+        self.article_slug = article_slug
+        self.counts: dict[str, int] = {}
+
+    def next_slug(self, kind: str) -> str:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        return f"{self.article_slug}-{self.counts[kind]}"
+
+
+def _copy(source: Graph, target: Graph) -> None:
+    for triple in source:
+        target.add(triple)
+
+
+def load_turtle(path: Path) -> Graph:
+    """Parse a Turtle file of the project (ontology or shapes)."""
+    return Graph().parse(path, format="turtle")

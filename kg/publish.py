@@ -1,0 +1,205 @@
+"""Publish a validated dataset: a fresh on-disk store, dumps and a manifest, swapped in atomically.
+
+Layout of the data folder:
+
+    releases/<build-id>/store/        the Oxigraph store (RocksDB)
+    releases/<build-id>/dumps/        every dump, gzip variants, manifest.json, validation report
+    current -> releases/<build-id>    the live release; replaced by one atomic rename
+    failed/<build-id>/                validation report of a build that did not conform
+
+Everything is written under `releases/.tmp-<build-id>` first, so a failed or
+interrupted build never touches the live release.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
+from kg.errors import PublishError
+
+KEEP_RELEASES = 3
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    """One dump file: its name, media type and whether it keeps named graphs."""
+
+    filename: str
+    rdf_format: ox.RdfFormat
+    media_type: str
+    label: str
+    named_graphs: bool
+
+
+DUMP_FORMATS = (
+    DumpFormat("kg.trig", ox.RdfFormat.TRIG, "application/trig", "TriG", True),
+    DumpFormat("kg.nq", ox.RdfFormat.N_QUADS, "application/n-quads", "N-Quads", True),
+    DumpFormat("kg.jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", "JSON-LD", True),
+    DumpFormat("kg.ttl", ox.RdfFormat.TURTLE, "text/turtle", "Turtle (union of all graphs)", False),
+    DumpFormat("kg.nt", ox.RdfFormat.N_TRIPLES, "application/n-triples", "N-Triples (union of all graphs)", False),
+)
+REPORT_FILE = "validation-report.ttl"
+REPORT_TEXT = "validation-report.txt"
+MANIFEST = "manifest.json"
+
+
+def current_release(data_dir: Path) -> Path | None:
+    """Return the folder of the live release, or None if nothing was published yet."""
+    link = data_dir / "current"
+    return link.resolve() if link.exists() else None
+
+
+def publish_atomically(
+    data_dir: Path,
+    build_id: str,
+    dataset: Dataset,
+    report: Graph,
+    report_text: str,
+    extra_files: dict[str, bytes] | None = None,
+    prefixes: dict[str, str] | None = None,
+) -> Path:
+    """Write store, dumps and manifest for `dataset` into a fresh release and make it current."""
+    releases = data_dir / "releases"
+    releases.mkdir(parents=True, exist_ok=True)
+    _remove_stale_tmp(releases)
+    tmp = releases / f".tmp-{build_id}"
+    final = releases / build_id
+    if final.exists():
+        raise PublishError(f"release {final} already exists; builds need distinct ids")
+    try:
+        tmp.mkdir()
+        write_release(tmp, build_id, dataset, report, report_text, extra_files or {}, prefixes or {})
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _switch_current(data_dir, final)
+    _prune(releases, keep=final)
+    return final
+
+
+def write_failed_report(data_dir: Path, build_id: str, report: Graph, report_text: str) -> Path:
+    """Keep the validation report of a build that was not published, for the user to read."""
+    folder = data_dir / "failed" / build_id
+    folder.mkdir(parents=True, exist_ok=True)
+    report.serialize(folder / REPORT_FILE, format="turtle")
+    (folder / REPORT_TEXT).write_text(report_text, encoding="utf-8")
+    return folder
+
+
+def write_release(
+    folder: Path,
+    build_id: str,
+    dataset: Dataset,
+    report: Graph,
+    report_text: str,
+    extra_files: dict[str, bytes],
+    prefixes: dict[str, str],
+) -> None:
+    """Fill `folder` with the store and every dump of `dataset`."""
+    store = ox.Store(str(folder / "store"))
+    store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    dumps = folder / "dumps"
+    dumps.mkdir()
+    counts = write_dumps(store, dumps, prefixes)
+    report.serialize(dumps / REPORT_FILE, format="turtle")
+    (dumps / REPORT_TEXT).write_text(report_text, encoding="utf-8")
+    for name, content in extra_files.items():
+        (dumps / name).write_bytes(content)
+    manifest = build_manifest(build_id, store, dumps, counts)
+    (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    del store
+
+
+def write_dumps(store: ox.Store, folder: Path, prefixes: dict[str, str]) -> dict[str, int]:
+    """Write every dump format and its gzip twin; return the statement count of each file."""
+    union = ox.Store()
+    union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
+    counts = {}
+    for fmt in DUMP_FORMATS:
+        source = store if fmt.named_graphs else union
+        path = folder / fmt.filename
+        if fmt.named_graphs:
+            source.dump(str(path), fmt.rdf_format, prefixes=prefixes)
+        else:
+            source.dump(str(path), fmt.rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        counts[fmt.filename] = len(source)
+        _gzip(path)
+    return counts
+
+
+def build_manifest(build_id: str, store: ox.Store, folder: Path, counts: dict[str, int]) -> dict:
+    """Describe the release: counts per graph and, per file, format, size and sha256."""
+    graphs = {}
+    for graph in store.named_graphs():
+        graphs[graph.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    files = []
+    for fmt in DUMP_FORMATS:
+        for name, encoding in ((fmt.filename, None), (fmt.filename + ".gz", "gzip")):
+            files.append(
+                {
+                    "name": name,
+                    "format": fmt.label,
+                    "mediaType": fmt.media_type,
+                    "encoding": encoding,
+                    "namedGraphs": fmt.named_graphs,
+                    "statements": counts[fmt.filename],
+                    "bytes": (folder / name).stat().st_size,
+                    "sha256": _sha256(folder / name),
+                }
+            )
+    for name in sorted(p.name for p in folder.iterdir() if p.name not in {f["name"] for f in files}):
+        files.append({"name": name, "bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)})
+    return {
+        "build": build_id,
+        "quads": len(store),
+        "triples": counts["kg.nt"],
+        "graphs": graphs,
+        "files": files,
+    }
+
+
+def _gzip(path: Path) -> None:
+    with path.open("rb") as source, gzip.GzipFile(path.with_name(path.name + ".gz"), "wb", mtime=0) as target:
+        shutil.copyfileobj(source, target, 1 << 20)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _switch_current(data_dir: Path, release: Path) -> None:
+    """Point `current` at `release` with one rename, which readers never see half done."""
+    link = data_dir / "current"
+    tmp_link = data_dir / f".current-{release.name}"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    tmp_link.symlink_to(release.relative_to(data_dir))
+    os.replace(tmp_link, link)
+
+
+def _remove_stale_tmp(releases: Path) -> None:
+    for stale in releases.glob(".tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _prune(releases: Path, keep: Path) -> None:
+    """Remove all but the newest releases; readers of an older one have had time to move on."""
+    old = sorted((p for p in releases.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
+    for release in old[:-KEEP_RELEASES]:
+        if release != keep:
+            shutil.rmtree(release, ignore_errors=True)

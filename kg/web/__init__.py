@@ -1,0 +1,26 @@
+"""The web application: SPARQL endpoint, Linked Data pages, dumps and the query UI."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from kg import config as kg_config
+from kg.web import release
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app: settings from defaults < KG_* environment < `config`."""
+    app = Flask(__name__)
+    app.config.from_mapping(kg_config.load(config))
+    app.config["DEBUG"] = False
+    release.init_app(app)
+
+    @app.get("/healthz")
+    def healthz():
+        current = release.get_release()
+        return {"status": "ok", "release": current.build_id if current else None}
+
+    return app
