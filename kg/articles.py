@@ -39,6 +39,7 @@ _BOILERPLATE = [
         r"^(Share|Follow us|Sign up|Subscribe)\b.{0,60}$",
     )
 ]
+_SENTENCE_END = re.compile(r"[.!?:;,][\"”’']?$")
 _CAPTION = re.compile(r"(FILE PHOTO|\bPHOTO\s*/|\bPhoto\s*:|\(Photo\b|Getty Images|\bAA Photo\b)")
 
 
@@ -249,7 +250,7 @@ def _take_headline(lines: list[str], hints: dict) -> list[str]:
     if len(content) < 2:
         return lines
     first = lines[content[0]]
-    if len(first) > 160 or first[-1] in '.!?"”’:' or len(first.split()) < 3:
+    if len(first) > 160 or _SENTENCE_END.search(first) or len(first.split()) < 3:
         return lines
     hints["title"] = first
     key = _fold_quotes(first)

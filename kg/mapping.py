@@ -109,6 +109,7 @@ class Mapper:
         graph.add((node, DCTERMS.identifier, Literal(article.identifier)))
         graph.add((node, DCTERMS.language, Literal(article.language)))
         graph.add((node, DIP.wordCount, Literal(article.word_count)))
+        graph.add((node, DIP.articleText, Literal(article.text, lang=article.language)))
         optional = [
             (DCTERMS.title, article.title and Literal(article.title, lang=article.language)),
             (SCHEMA.url, article.url and URIRef(article.url)),
