@@ -1,0 +1,199 @@
+"""Curated reference entities (package data) and the gazetteer view the extractor matches against.
+
+`entities.ttl` uses relative IRIs (`<id/person/hakan-fidan>`) and no `@base`, so one file serves every
+deployment: it is parsed with the deployment's base IRI as `publicID`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.namespace import SKOS
+
+from kg.ids import DEFAULT_BASE, DIP
+
+REFERENCE_FILE = "entities.ttl"
+
+#: Ontology classes of reference entities → Extraction entity kinds (see kg.extract.model.ENTITY_KINDS).
+_ENTITY_CLASSES = ("Country", "Person", "Place", "Organization", "Agreement", "InfrastructureProject")
+
+
+def load_reference(base: str = DEFAULT_BASE) -> Graph:
+    """Parse the curated reference graph with its relative IRIs resolved against `base`."""
+    base = base if base.endswith("/") else base + "/"
+    text = resources.files(__package__).joinpath(REFERENCE_FILE).read_text(encoding="utf-8")
+    graph = Graph()
+    graph.parse(data=text, format="turtle", publicID=base)
+    return graph
+
+
+def fold(text: str) -> str:
+    """Return `text` without diacritics (Kılıç → Kilic, Türkiye → Turkiye), keeping case."""
+    text = text.translate(str.maketrans({"ı": "i", "İ": "I"}))
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def dash_variants(text: str) -> set[str]:
+    """Return `text` with hyphens and en dashes used interchangeably."""
+    return {text, text.replace("–", "-"), text.replace("-", "–")}
+
+
+@dataclass(frozen=True)
+class ReferenceEntity:
+    """One curated entity as the extractor sees it."""
+
+    key: str  # `{kind-segment}/{slug}`, e.g. `person/hakan-fidan`
+    kind: str  # Country, Person, …, or an event class (War, MilitaryOperation, Event …) for named happenings
+    label: str
+    names: tuple[str, ...]  # label and alternative labels
+    demonyms: tuple[str, ...] = ()
+    capital: str | None = None
+    located_in: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(frozen=True)
+class Holding:
+    """A person holding an office from `start` until `end` (ISO dates, any precision; no `end`: still)."""
+
+    holder: str
+    position: str
+    start: str | None
+    end: str | None
+
+    def covers(self, day: dt.date) -> bool:
+        """Return whether this holding includes `day` (a partial date covers all its days)."""
+        iso = day.isoformat()
+        starts_before = self.start is None or self.start <= iso[: len(self.start)]
+        ends_after = self.end is None or iso[: len(self.end)] <= self.end
+        return starts_before and ends_after
+
+
+@dataclass(frozen=True)
+class Position:
+    """An office such as "Minister of Foreign Affairs of Turkey"."""
+
+    key: str
+    label: str
+    jurisdiction: str | None
+
+
+@dataclass
+class Gazetteer:
+    """Names, demonyms, capitals and office tenures of the reference graph, indexed for matching."""
+
+    entities: dict[str, ReferenceEntity] = field(default_factory=dict)
+    positions: dict[str, Position] = field(default_factory=dict)
+    holdings: list[Holding] = field(default_factory=list)
+
+    @classmethod
+    def from_graph(cls, graph: Graph, base: str | None = None) -> Gazetteer:
+        """Build the gazetteer from a reference graph (IRIs under `base`, guessed from the graph if None)."""
+        base = base or _guess_base(graph)
+        gazetteer = cls()
+        key = _Keys(base)
+        for node in set(graph.subjects(DIP.inReference, None)):
+            kind = _kind(graph, node)
+            if kind is None:
+                continue
+            if kind == "Position":
+                jurisdiction = graph.value(node, DIP.jurisdiction)
+                gazetteer.positions[key(node)] = Position(
+                    key(node), str(graph.value(node, RDFS.label)), key(jurisdiction) if jurisdiction else None
+                )
+            elif kind == "PositionHolding":
+                gazetteer.holdings.append(_holding(graph, node, key))
+            else:
+                gazetteer.entities[key(node)] = _entity(graph, node, kind, key)
+        gazetteer.holdings.sort(key=lambda h: (h.position, h.start or ""))
+        return gazetteer
+
+    def surface_forms(self) -> dict[str, set[str]]:
+        """Map every surface form (labels, alt labels, their folded and dash variants) to entity keys."""
+        forms: dict[str, set[str]] = {}
+        for entity in self.entities.values():
+            for name in entity.names:
+                for variant in dash_variants(name) | dash_variants(fold(name)):
+                    forms.setdefault(variant, set()).add(entity.key)
+        return forms
+
+    def demonyms(self) -> dict[str, str]:
+        """Map each demonym ("Turkish") and its folded form to its country key."""
+        out: dict[str, str] = {}
+        for entity in self.entities.values():
+            for demonym in entity.demonyms:
+                out[demonym] = out[fold(demonym)] = entity.key
+        return out
+
+    def capitals(self) -> dict[str, str]:
+        """Map each capital city key to the key of the country it is the capital of."""
+        return {e.capital: e.key for e in self.entities.values() if e.capital}
+
+    def holders(self, position: str, on: dt.date) -> list[str]:
+        """Return the keys of the people holding `position` on the day `on`."""
+        return [h.holder for h in self.holdings if h.position == position and h.covers(on)]
+
+    def offices_of(self, person: str) -> list[Holding]:
+        """Return the holdings of one person."""
+        return [h for h in self.holdings if h.holder == person]
+
+
+class _Keys:
+    """Turn reference IRIs into extraction keys (`{kind-segment}/{slug}`)."""
+
+    def __init__(self, base: str):
+        self.prefix = base + "id/"
+
+    def __call__(self, node) -> str:
+        text = str(node)
+        return text[len(self.prefix) :] if text.startswith(self.prefix) else text
+
+
+def _guess_base(graph: Graph) -> str:
+    for node in graph.subjects(DIP.inReference, None):
+        text = str(node)
+        if "/id/" in text:
+            return text[: text.index("/id/") + 1]
+    return DEFAULT_BASE
+
+
+def _kind(graph: Graph, node) -> str | None:
+    types = {str(t)[len(str(DIP)) :] for t in graph.objects(node, RDF.type) if str(t).startswith(str(DIP))}
+    for name in (*_ENTITY_CLASSES, "Position", "PositionHolding"):
+        if name in types:
+            return name
+    return sorted(types)[0] if types else None
+
+
+def _entity(graph: Graph, node: URIRef, kind: str, key: _Keys) -> ReferenceEntity:
+    label = str(graph.value(node, RDFS.label))
+    alts = sorted(str(a) for a in graph.objects(node, SKOS.altLabel))
+    capital = graph.value(node, DIP.capital)
+    located = graph.value(node, DIP.locatedIn)
+    start, end = graph.value(node, DIP.startDate), graph.value(node, DIP.endDate)
+    return ReferenceEntity(
+        key=key(node),
+        kind=kind,
+        label=label,
+        names=(label, *alts),
+        demonyms=tuple(sorted(str(d) for d in graph.objects(node, DIP.demonym))),
+        capital=key(capital) if capital else None,
+        located_in=key(located) if located else None,
+        start=str(start) if start else None,
+        end=str(end) if end else None,
+    )
+
+
+def _holding(graph: Graph, node: URIRef, key: _Keys) -> Holding:
+    start, end = graph.value(node, DIP.startDate), graph.value(node, DIP.endDate)
+    return Holding(
+        holder=key(graph.value(node, DIP.holder)),
+        position=key(graph.value(node, DIP.position)),
+        start=str(start) if start else None,
+        end=str(end) if end else None,
+    )
