@@ -1,0 +1,162 @@
+"""The SHACL gate: check data against the shapes; violations stop publishing, warnings do not."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyshacl
+from rdflib import RDF, Dataset, Graph, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from kg.ids import DIP, DIPST
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+_SHAPES_FILE = "diplomacy-shapes.ttl"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One SHACL result: what is wrong, where, and which article graph(s) the node comes from."""
+
+    severity: str  # "Violation", "Warning" or "Info"
+    focus: Node
+    path: Node | None
+    message: str
+    value: Node | None
+    shape: Node | None
+    graph: tuple[URIRef, ...] = ()
+    path_text: str = ""  # the path in SPARQL syntax, e.g. "dip:participant|dip:host"
+
+
+@dataclass
+class ValidationResult:
+    """The outcome of the gate: `conforms` is False only when there is at least one Violation."""
+
+    conforms: bool
+    report: Graph
+    text: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+def shapes_path() -> Path:
+    """Return the shapes file: in the top-level `shapes/` folder, else in package data `kg/data/shapes/`."""
+    here = Path(__file__).resolve().parent
+    source_tree = here.parent / "shapes" / _SHAPES_FILE
+    return source_tree if source_tree.is_file() else here / "data" / "shapes" / _SHAPES_FILE
+
+
+def load_shapes() -> Graph:
+    """Parse the project's shapes graph."""
+    return Graph().parse(shapes_path(), format="turtle")
+
+
+def validate(data: Graph | Dataset, shapes: Graph | None = None) -> ValidationResult:
+    """Validate `data` (a dataset is validated as the union of its graphs) against the shapes."""
+    union, graphs_of = _union(data)
+    _, report, text = pyshacl.validate(
+        union,
+        shacl_graph=shapes if shapes is not None else load_shapes(),
+        inference="none",
+        advanced=True,
+        do_owl_imports=False,
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    problems = sorted(_problems(report, graphs_of), key=_problem_order)
+    conforms = not any(problem.severity == "Violation" for problem in problems)
+    return ValidationResult(conforms=conforms, report=report, text=text, problems=problems)
+
+
+def format_problems(problems: list[Problem]) -> str:
+    """Render problems one per line: severity, focus node, path, message and source graph(s)."""
+    names = _namespaces()
+    return "\n".join(_format_problem(problem, names) for problem in problems)
+
+
+def _union(data: Graph | Dataset) -> tuple[Graph, dict[Node, set[URIRef]]]:
+    """Return the union of a dataset's graphs and, for each subject, the named graphs stating it."""
+    if not isinstance(data, Dataset):
+        return data, {}
+    union = Graph()
+    graphs_of: dict[Node, set[URIRef]] = defaultdict(set)
+    for subject, predicate, obj, context in data.quads((None, None, None, None)):
+        union.add((subject, predicate, obj))
+        name = getattr(context, "identifier", context)
+        if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
+            graphs_of[subject].add(name)
+    return union, graphs_of
+
+
+def _problems(report: Graph, graphs_of: dict[Node, set[URIRef]]) -> list[Problem]:
+    """Read the validation results of a SHACL report graph."""
+    problems = []
+    names = _namespaces()
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        severity = report.value(result, SH.resultSeverity)
+        messages = sorted(str(message) for message in report.objects(result, SH.resultMessage))
+        problems.append(
+            Problem(
+                severity=str(severity).rpartition("#")[2] if severity else "Violation",
+                focus=focus,
+                path=path,
+                message="; ".join(messages),
+                value=report.value(result, SH.value),
+                shape=report.value(result, SH.sourceShape),
+                graph=tuple(sorted(graphs_of.get(focus, ()))),
+                path_text=_path_text(report, path, names),
+            )
+        )
+    return problems
+
+
+def _problem_order(problem: Problem) -> tuple:
+    rank = {"Violation": 0, "Warning": 1, "Info": 2}.get(problem.severity, 3)
+    return rank, str(problem.focus), str(problem.path), problem.message
+
+
+def _namespaces() -> NamespaceManager:
+    names = NamespaceManager(Graph(), bind_namespaces="rdflib")
+    names.bind("dip", DIP)
+    names.bind("dipst", DIPST)
+    names.bind("schema", "https://schema.org/")
+    return names
+
+
+def _format_problem(problem: Problem, names: NamespaceManager) -> str:
+    focus = _render(problem.focus, names)
+    line = f"{problem.severity:<10} {focus}  {problem.path_text or '-'}  {problem.message}"
+    if problem.value is not None and problem.value != problem.focus:
+        line += f"  [value {_render(problem.value, names)}]"
+    if problem.graph:
+        line += "  (graph " + ", ".join(f"<{name}>" for name in problem.graph) + ")"
+    return line
+
+
+def _path_text(report: Graph, path: Node | None, names: NamespaceManager) -> str:
+    """Write a SHACL property path in SPARQL syntax (predicates, alternatives, sequences, inverses)."""
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return path.n3(names)
+    alternatives = report.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(_path_text(report, step, names) for step in Collection(report, alternatives))
+    inverse = report.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path_text(report, inverse, names)
+    if report.value(path, RDF.first) is not None:
+        return "/".join(_path_text(report, step, names) for step in Collection(report, path))
+    return path.n3()
+
+
+def _render(node: Node | None, names: NamespaceManager) -> str:
+    if isinstance(node, URIRef):
+        return node.n3(names)
+    return node.n3() if node is not None else "-"
