@@ -98,7 +98,8 @@ class Mapper:
         counter = _Counter(slug)
         event_iris = [self.add_event(graph, node, event, counter) for event in extraction.events]
         for quote in extraction.quotes:
-            self.add_quote(graph, node, quote, counter, event_iris)
+            if quote.speaker:  # words nobody is said to have spoken are not a quotation of anyone
+                self.add_quote(graph, node, quote, counter, event_iris)
         for relation in extraction.relations:
             self.add_relation(graph, node, relation, counter)
 
@@ -160,8 +161,7 @@ class Mapper:
         iri = self.iris.entity("quote", counter.next_slug("quote"))
         graph.add((iri, RDF.type, DIP.Quote))
         graph.add((iri, DIP.quoteText, Literal(quote.text, lang="en")))
-        if quote.speaker:
-            graph.add((iri, DIP.speaker, self.entity_iri(quote.speaker)))
+        graph.add((iri, DIP.speaker, self.entity_iri(quote.speaker)))
         if quote.said_at is not None and 0 <= quote.said_at < len(events):
             graph.add((iri, DIP.saidAt, events[quote.said_at]))
         self.add_report(graph, iri, article, quote.evidence, counter)
