@@ -9,6 +9,12 @@ PORT   ?= 5000
 .DEFAULT_GOAL := help
 .PHONY: help install build serve test lint format bench eval clean
 
+# The scorer and gold of the shared workspace when present, else the copies under tests/gold.
+SHARED   ?= ../shared
+SCORER   := $(if $(wildcard $(SHARED)/tools/kg_score.py),$(SHARED)/tools/kg_score.py,tests/gold/kg_score.py)
+GOLD     := $(if $(wildcard $(SHARED)/gold),$(SHARED)/gold,tests/gold)
+ENTITIES := $(if $(wildcard $(SHARED)/reference/entities.tsv),$(SHARED)/reference/entities.tsv,tests/data/reference-entities.tsv)
+
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
@@ -23,11 +29,14 @@ install: $(STAMP) ## create .venv and install the package with its test tools
 build: $(STAMP) ## build the graph from seeds/ and publish it into var/
 	$(BIN)/kg build seeds
 
-serve: build ## build, then serve on http://$(HOST):$(PORT) with gunicorn
+serve: build ## build, then serve on http://127.0.0.1:5000 (HOST, PORT) with gunicorn
 	$(BIN)/gunicorn --config python:kg.web.gunicorn_conf --bind $(HOST):$(PORT) 'kg.web:create_app()'
 
 test: $(STAMP) lint ## run lint and the whole test suite
 	$(BIN)/pytest
+
+eval: build ## score the seed graph against the gold annotations (entities, events, quotes, dates, links)
+	$(BIN)/python $(SCORER) --kg var/current/dumps/kg.trig --gold $(GOLD) --entities $(ENTITIES) --verbose
 
 lint: $(STAMP) ## check code style with ruff
 	$(BIN)/ruff check kg tests
