@@ -103,6 +103,7 @@ class Event:
     topics: list[str] = field(default_factory=list)
     key: str | None = None  # event slug; set by cross-article coreference before mapping
     label: str | None = None  # readable title, e.g. "Meeting of Bayramov and Fidan in Ankara"
+    time_expression: str | None = None  # a relative date left unresolved for want of an anchor ("on Tuesday")
 
 
 @dataclass

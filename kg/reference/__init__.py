@@ -11,12 +11,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 from kg.ids import DEFAULT_BASE, DIP
 
 REFERENCE_FILE = "entities.ttl"
+SCHEMA = Namespace("https://schema.org/")
 
 #: Ontology classes of reference entities → Extraction entity kinds (see kg.extract.model.ENTITY_KINDS).
 _ENTITY_CLASSES = ("Country", "Person", "Place", "Organization", "Agreement", "InfrastructureProject")
@@ -53,8 +54,9 @@ class ReferenceEntity:
     demonyms: tuple[str, ...] = ()
     capital: str | None = None
     located_in: str | None = None
-    start: str | None = None
+    start: str | None = None  # known time span of a named happening (background knowledge)
     end: str | None = None
+    participants: tuple[str, ...] = ()  # parties of a named happening
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def _entity(graph: Graph, node: URIRef, kind: str, key: _Keys) -> ReferenceEntit
     alts = sorted(str(a) for a in graph.objects(node, SKOS.altLabel))
     capital = graph.value(node, DIP.capital)
     located = graph.value(node, DIP.locatedIn)
-    start, end = graph.value(node, DIP.startDate), graph.value(node, DIP.endDate)
+    start, end = graph.value(node, SCHEMA.startDate), graph.value(node, SCHEMA.endDate)
     return ReferenceEntity(
         key=key(node),
         kind=kind,
@@ -186,6 +188,7 @@ def _entity(graph: Graph, node: URIRef, kind: str, key: _Keys) -> ReferenceEntit
         located_in=key(located) if located else None,
         start=str(start) if start else None,
         end=str(end) if end else None,
+        participants=tuple(sorted(key(p) for p in graph.objects(node, DIP.participant))),
     )
 
 

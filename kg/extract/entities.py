@@ -1,0 +1,300 @@
+"""Entity mentions: names from the reference gazetteer, surnames, titles, capitals and new titled people.
+
+Rules, in the order they apply:
+- every surface form of a reference entity (labels, alternative labels, their accent-folded and
+  hyphen/en-dash variants) is matched with a spaCy PhraseMatcher, longest match first;
+- a capital city is its country's government ("Ankara and Yerevan agreed") unless the words around it
+  make it a location ("arrived in Ankara", "the Ankara talks", "flights between Istanbul and Yerevan");
+- a lone surname resolves to the person named in full earlier in the article, else to the only
+  reference person of that name;
+- "his Azerbaijani counterpart" and "the Turkish foreign minister" resolve through office tenures on the
+  article's date (never without one);
+- "Title Firstname Lastname" unknown to the reference data becomes a new, unlinked person with its role;
+- a demonym ("Turkish") counts as a mention of its country but never creates an entity; pronouns are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.extract import lexicon
+from kg.extract.model import Entity
+from kg.ids import slugify
+from kg.reference import Gazetteer, fold
+
+NAME, SURNAME, DEMONYM = "NAME", "SURNAME", "DEMONYM"
+
+
+@dataclass(frozen=True)
+class Found:
+    """One resolved mention: where it is, what it names, and how it was recognised."""
+
+    start: int
+    end: int
+    key: str
+    kind: str
+    how: str  # name, surname, title, demonym, metonym, new
+    literal: bool = True  # a place used as a location (False: a capital standing for its government)
+
+    @property
+    def is_agent(self) -> bool:
+        """Return whether this can take part in an event (people, states, organisations)."""
+        return self.kind in ("Person", "Country", "Organization")
+
+
+class EntityFinder:
+    """Find and resolve entity mentions in a parsed article."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.forms = gazetteer.surface_forms()
+        self.surnames = _surnames(gazetteer)
+        self.demonyms = gazetteer.demonyms()
+        self.capitals = gazetteer.capitals()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for label, forms in ((NAME, self.forms), (SURNAME, self.surnames), (DEMONYM, self.demonyms)):
+            self.matcher.add(label, [nlp.make_doc(form) for form in forms])
+        self.countries_by_name = {
+            name: e.key for e in gazetteer.entities.values() if e.kind == "Country" for name in e.names
+        }
+        self._titled = _titled_name_pattern()
+        self._role = _role_pattern(set(self.demonyms) | set(self.countries_by_name))
+
+    def __call__(self, doc: Doc, published: dt.date | None) -> tuple[list[Found], dict[str, Entity]]:
+        """Return the mentions of `doc` in text order and the entities they name."""
+        text = doc.text
+        spans = filter_spans([Span(doc, s, e, label=m) for m, s, e in self._matches(doc)])
+        found: list[Found] = []
+        entities: dict[str, Entity] = {}
+        new_people = self._new_people(text, spans, entities)
+        local_surnames = {fold(p.label.split()[-1]): p.key for p in entities.values()}
+        for span in sorted(spans, key=lambda s: s.start_char):
+            mention = self._resolve(span, text, found, published, local_surnames)
+            if mention is not None:
+                found.append(mention)
+        found.extend(new_people)
+        found.extend(self._roles(text, found, published))
+        found = _dedupe(found)
+        for mention in found:
+            if mention.key not in entities:
+                entities[mention.key] = self._entity(mention.key)
+        return found, entities
+
+    def _matches(self, doc: Doc):
+        for match_id, start, end in self.matcher(doc):
+            yield doc.vocab.strings[match_id], start, end
+
+    def _resolve(self, span, text, found, published, local_surnames) -> Found | None:
+        surface = span.text
+        if span.label_ == DEMONYM:
+            return Found(span.start_char, span.end_char, self.demonyms[surface], "Country", "demonym")
+        if span.label_ == SURNAME:
+            key = self._surname(fold(surface), found, published, local_surnames)
+            return key and Found(span.start_char, span.end_char, key, "Person", "surname")
+        keys = sorted(self.forms.get(surface, ()))
+        if not keys:
+            return None
+        key = _prefer_mentioned(keys, found)
+        entity = self.gazetteer.entities[key]
+        if key in self.capitals and not _literal_place(text, span.start_char, span.end_char):
+            return Found(
+                span.start_char, span.end_char, self.capitals[key], "Country", "metonym", literal=False
+            )
+        return Found(span.start_char, span.end_char, key, entity.kind, "name")
+
+    def _surname(self, surname, found, published, local_surnames) -> str | None:
+        candidates = self.surnames.get(surname, set())
+        if surname in local_surnames:
+            return local_surnames[surname]
+        for mention in reversed(found):
+            if mention.key in candidates:
+                return mention.key
+        if len(candidates) == 1:
+            return next(iter(candidates))
+        if published:
+            in_office = {
+                c for c in candidates if any(h.covers(published) for h in self.gazetteer.offices_of(c))
+            }
+            if len(in_office) == 1:
+                return in_office.pop()
+        return None
+
+    def _new_people(self, text: str, spans, entities: dict[str, Entity]) -> list[Found]:
+        """Make a new, unlinked person of each "Title Firstname Lastname" the reference data lacks."""
+        known = [(s.start_char, s.end_char) for s in spans if s.label_ == NAME]
+        out = []
+        for match in self._titled.finditer(text):
+            start, end = match.span("name")
+            name = match.group("name")
+            if any(s < end and start < e for s, e in known) or fold(name) in {fold(f) for f in self.forms}:
+                continue
+            if any(word in _NOT_NAMES for word in name.split()):
+                continue
+            role = " ".join(filter(None, [match.group("who"), match.group("title")]))
+            key = f"person/{slugify(name)}"
+            entities[key] = Entity(key=key, kind="Person", label=name, in_reference=False, role=role)
+            out.append(Found(start, end, key, "Person", "new"))
+        for mention in out:
+            later = re.finditer(rf"\b{re.escape(entities[mention.key].label.split()[-1])}\b", text)
+            out_more = [
+                Found(m.start(), m.end(), mention.key, "Person", "surname")
+                for m in later
+                if m.start() > mention.end
+            ]
+            out = out + out_more
+        return out
+
+    def _roles(self, text: str, found: list[Found], published: dt.date | None) -> list[Found]:
+        """Resolve titles without a name ("his Azerbaijani counterpart") through tenures on the article date."""
+        if published is None:
+            return []
+        out = []
+        for match in self._role.finditer(text):
+            if re.match(r"\s+(?:[A-Z][\w’'.-]+\s+){0,2}[A-Z][\w’'-]+", text[match.end() :]) and _names_follow(
+                text, match.end(), found
+            ):
+                continue
+            country = self._country_of(match.group("who"))
+            title = match.group("title").lower()
+            office = lexicon.OFFICE_TITLES.get(title)
+            if title.startswith("counterpart"):
+                office = self._office_of_previous_person(found, match.start(), published)
+            holder = self._holder(office, country, published)
+            if holder:
+                out.append(Found(match.start(), match.end(), holder, "Person", "title"))
+        return out
+
+    def _country_of(self, word: str) -> str | None:
+        word = re.sub(r"(’s|'s)$", "", word)
+        return self.demonyms.get(word) or self.countries_by_name.get(word)
+
+    def _office_of_previous_person(self, found: list[Found], before: int, published: dt.date) -> str | None:
+        for mention in sorted((m for m in found if m.end <= before), key=lambda m: -m.start):
+            if mention.kind != "Person":
+                continue
+            for holding in self.gazetteer.offices_of(mention.key):
+                if holding.covers(published):
+                    label = self.gazetteer.positions[holding.position].label
+                    return label.rsplit(" of ", 1)[0]
+            return None
+        return None
+
+    def _holder(self, office: str | None, country: str | None, published: dt.date) -> str | None:
+        if not office or not country:
+            return None
+        for position in self.gazetteer.positions.values():
+            if position.jurisdiction == country and _office_matches(position.label, office):
+                holders = self.gazetteer.holders(position.key, published)
+                if len(holders) == 1:
+                    return holders[0]
+        return None
+
+    def _entity(self, key: str) -> Entity:
+        entity = self.gazetteer.entities[key]
+        return Entity(key=key, kind=entity.kind, label=entity.label)
+
+
+_NOT_NAMES = {
+    "The",
+    "Of",
+    "And",
+    "In",
+    "On",
+    "At",
+    "For",
+    "With",
+    "Said",
+    "Says",
+    "Has",
+    "Have",
+    "Will",
+    "Was",
+}
+
+
+def _office_matches(label: str, office: str) -> bool:
+    return label.startswith(office + " of ") or label.endswith(" " + office)
+
+
+def _names_follow(text: str, end: int, found: list[Found]) -> bool:
+    """Return whether a name mention starts right after `end` (the title then introduces that name)."""
+    gap = len(text[end:]) - len(text[end:].lstrip())
+    return any(m.start == end + gap for m in found)
+
+
+def _surnames(gazetteer: Gazetteer) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for entity in gazetteer.entities.values():
+        if entity.kind != "Person":
+            continue
+        for name in entity.names:
+            words = name.split()
+            if len(words) >= 2:
+                for variant in {words[-1], fold(words[-1])}:
+                    out.setdefault(variant, set()).add(entity.key)
+    return out
+
+
+def _prefer_mentioned(keys: list[str], found: list[Found]) -> str:
+    mentioned = {m.key for m in found}
+    return next((k for k in keys if k in mentioned), keys[0])
+
+
+def _literal_place(text: str, start: int, end: int) -> bool:
+    """Tell a capital used as a location from a capital standing for its government."""
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 20]
+    words = before.lower().split()
+    if re.search(r"(^|\n)\s*$", before) and re.match(r"\s*[—–-]", after):
+        return True  # dateline: "ANKARA — …"
+    for cue in lexicon.LOCATIVE_BEFORE:
+        cue_words = cue.split()
+        if (
+            words[-len(cue_words) :] == cue_words
+            or words[-len(cue_words) - 1 : -1] == cue_words
+            and words[-1] == "the"
+        ):
+            return True
+    next_word = re.match(r"\s*([-\w]+)", after)
+    if next_word and next_word.group(1).lower() in lexicon.LOCATIVE_AFTER:
+        return True
+    between = re.search(r"\bbetween\s+(?:\S+\s+){0,2}(?:and\s+)?$", before, re.I)
+    if between:
+        sentence_start = max(before.rfind("."), before.rfind("\n"))
+        return any(w.strip(",") in lexicon.ROUTE_WORDS for w in before[sentence_start + 1 :].lower().split())
+    return False
+
+
+def _titled_name_pattern() -> re.Pattern:
+    titles = "|".join(re.escape(t) for t in sorted(lexicon.PERSON_TITLES, key=len, reverse=True))
+    word = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'-]+"
+    return re.compile(
+        rf"(?:(?P<who>(?:[A-Z][\w.]+(?:’s|'s)?\s+){{0,2}}?))?(?<![\w-])(?P<title>{titles})\s+"
+        rf"(?P<name>{word}(?:\s+{word}){{1,2}})"
+    )
+
+
+def _role_pattern(modifiers: set[str]) -> re.Pattern:
+    who = "|".join(re.escape(m) for m in sorted(modifiers, key=len, reverse=True))
+    titles = "|".join(re.escape(t) for t in sorted(lexicon.OFFICE_TITLES, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:(?:his|her|their|the)\s+)?(?P<who>(?:{who})(?:’s|'s)?)\s+(?P<title>counterparts?|{titles})\b",
+        re.I,
+    )
+
+
+def _dedupe(found: list[Found]) -> list[Found]:
+    """Keep one mention per stretch of text, preferring names over titles over the rest."""
+    rank = {"name": 0, "metonym": 0, "new": 0, "surname": 1, "title": 2, "demonym": 3}
+    kept: list[Found] = []
+    for mention in sorted(found, key=lambda m: (rank[m.how], m.start)):
+        if not any(m.start < mention.end and mention.start < m.end for m in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)

@@ -1,0 +1,464 @@
+"""Events: a trigger lexicon per event class, applied sentence by sentence outside quotations.
+
+Each trigger gives the event class; the sentence gives participants (people, states, organisations,
+with "the two countries" / "they" taken from the sentences before), hosts and mediators where the
+wording says so, the place (a literal location), the date (the temporal expression nearest the
+trigger, resolved against the article date) and the status (planned for announced future events).
+A mention of a named war or operation of the reference data, or a trigger that matches one by its
+parties and time, reports that named happening, so every article's report lands on one node.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from kg.extract import lexicon
+from kg.extract.dates import TimeExpression, resolve
+from kg.extract.entities import Found
+from kg.extract.model import Event, Span
+from kg.reference import Gazetteer
+
+_MOD = r"(?:[\w-]+\s+){0,2}"  # up to two modifiers before a noun trigger ("one-day offensive")
+_HELD = (
+    r"\b(?:held|hold|holds|holding|met|meet|meets|convened|attended|took place|was held|were held|hosted|"
+    r"host|hosts|brought|organized|organised|began|started|concluded|wrapped up|resumed)\b"
+)
+
+#: (event class, trigger pattern, needs a verb of happening in the sentence)
+TRIGGERS: tuple[tuple[str, str, bool], ...] = (
+    (
+        "Visit",
+        r"\b(?:arrived in|arrives in|arriving in|(?:state |official |working )?visit(?:ed|s|ing)?\s+(?:to\s+)?"
+        r"(?=[A-Z])|(?:state|official|working|first|two-day|three-day) visit|'s visit|’s visit|paid a visit|"
+        r"traveled to|travelled to|trip to)",
+        False,
+    ),
+    (
+        "PressConference",
+        r"\b(?:joint )?(?:news|press) conference|\bpress briefing|\bjoint press statements?",
+        False,
+    ),
+    (
+        "PhoneCall",
+        r"\b(?:(?:tele)?phone (?:call|conversation|talks?)|spoke (?:by|on the) (?:tele)?phone|phoned|"
+        r"video call|video conference)",
+        False,
+    ),
+    ("Summit", rf"\b{_MOD}summit\b", False),
+    (
+        "Talks",
+        r"\b(?:held talks|hold talks|holds talks|(?:for|in) talks|round of (?:\w+ )?talks|"
+        r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|latest|next) round)",
+        False,
+    ),
+    (
+        "Meeting",
+        r"\b(?:(?:closed-door |bilateral |trilateral |first |second |third |fourth |fifth |sixth |inaugural |"
+        r"latest |next )meeting|met with|met on|met in|met at|\bmet\b|meeting (?:between|of|with))",
+        False,
+    ),
+    ("Talks", r"\btalks\b", True),
+    (
+        "AgreementSigning",
+        r"\b(?:signed|signing|inked|initialed|initialled)\b|(?:-brokered|\d{4}) "
+        r"(?:peace |ceasefire |cease-fire )?(?:accord|agreement|deal|memorandum|declaration|treaty|protocols?)",
+        False,
+    ),
+    (
+        "Appointment",
+        r"\b(?:(?:was|were|been|be) (?:named|appointed|nominated|designated)|named as|"
+        r"appointed (?:as )?(?=[a-zA-Z]))|\bsworn in\b",
+        False,
+    ),
+    (
+        "Election",
+        r"\b(?:re-?elected|won (?:the |a )?(?:\w+ )?(?:election|vote|runoff)|(?:presidential|parliamentary|"
+        r"snap|general|local) elections?)\b",
+        False,
+    ),
+    (
+        "MilitaryOperation",
+        rf"\b(?:{_MOD}(?:offensive|counter-?terrorism operation|anti-terror(?:ism|ist)? operation|"
+        r"military operation)|liberat(?:ed|ing|ion of)|recaptur(?:ed|ing)|retook|retak(?:es|ing)|seiz(?:ed|ing)|"
+        r"took control|(?:\d{4} )?victory over)",
+        False,
+    ),
+    (
+        "War",
+        r"\b(?:fought (?:\w+ )?wars?|invaded|invasion of|engaged in a (?:\w+ )?(?:conflict|war)|went to war|"
+        r"waged (?:a )?war|(?:\d+-day |\d{4} )war)\b",
+        False,
+    ),
+    (
+        "BorderClosure",
+        r"\b(?:(?:shut|closed|sealed)(?: down)? (?:the |their |its )?(?:land )?borders?|"
+        r"borders? (?:was|were) (?:closed|shut|sealed)|closure of the border)\b",
+        False,
+    ),
+    (
+        "BorderOpening",
+        r"\b(?:borders? (?:was|were) (?:\w+ )?(?:re)?opened|(?:re)?opened (?:the |their |its )?"
+        r"(?:land )?borders?|reopening of the border)\b",
+        False,
+    ),
+    (
+        "DiplomaticRelationsEstablished",
+        r"\b(?:established diplomatic (?:relations|ties)|diplomatic (?:relations|ties)"
+        r"[^.]{0,40}\b(?:were|was) (?:officially )?established|launching (?:bilateral )?diplomatic ties)\b",
+        False,
+    ),
+    (
+        "RelationsSevered",
+        r"\b(?:(?:relations|ties) (?:were |was )?(?:\w+ )?(?:severed|cut off|broken off)|"
+        r"(?:severed|cut off|broke off) (?:diplomatic )?(?:relations|ties))\b",
+        False,
+    ),
+    (
+        "Recognition",
+        r"\brecogni[sz](?:e|ed|es|ing)\s+(?:\w+(?:’s|'s)?\s+){0,3}(?:independence|sovereignty|statehood|"
+        r"state)\b",
+        False,
+    ),
+    ("Investment", r"\b(?:invested|will invest|to invest|investment (?:deal|agreement|package))\b", False),
+    ("MilitaryExercise", rf"\b{_MOD}(?:exercises?|drills?|war games)\b", False),
+    (
+        "Event",
+        r"\b(?:declared (?:its |their )?independence|declaration of independence|exodus|fled|"
+        r"mark(?:ing|ed|s)? the \w+ anniversary|restarted (?:\w+ ){0,2}flights|was elevated to)",
+        False,
+    ),
+)
+_COMPILED = tuple((kind, re.compile(pattern), needs) for kind, pattern, needs in TRIGGERS)
+_HELD_RE = re.compile(_HELD, re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|is to|are to|to be held|scheduled|plans? to|planning to|set to|due to|upcoming|intends? to|"
+    r"next (?:week|month|year))\b",
+    re.I,
+)
+_HEDGE = re.compile(
+    r"\b(?:idea of|could|would|might|hopes? (?:that|to|for)|raising hopes|proposal|ready to|willing to|"
+    r"expected to|on the brink of|if|whether|wants? to|aim(?:s|ed)? to|calls? for|steps? (?:to|toward))\b",
+    re.I,
+)
+_SPEECH = re.compile(
+    r"\b(?:" + "|".join(lexicon.SPEECH_VERBS) + r"|floated the idea|expressed (?:\w+ )?"
+    r"(?:intentions?|hopes?|readiness|support|concern))\b"
+)
+_PRONOUN_SUBJECT = re.compile(r"\b(?:he|she)\b", re.I)
+_HOST = re.compile(r"\b(?:invitation of|hosted by|at the invitation of|guest of)\s+$", re.I)
+_HOST_VERB = re.compile(r"\b(?:hosted|hosts|host|brought)\b")
+_MEDIATOR = re.compile(r"(?:-brokered|-mediated|\bmediated by|\bbrokered by|\bmediation of)", re.I)
+
+
+@dataclass
+class Sentence:
+    """A sentence of the article with its mentions and temporal expressions."""
+
+    start: int
+    end: int
+    text: str
+    mentions: list[Found] = field(default_factory=list)
+    times: list[TimeExpression] = field(default_factory=list)
+    masked: str = ""  # the text with quotations blanked out
+
+
+class EventFinder:
+    """Find the events of an article's sentences."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.happenings = {k: e for k, e in gazetteer.entities.items() if k.startswith("event/")}
+
+    def __call__(self, sentences: list[Sentence], published: dt.date | None) -> list[Event]:
+        """Return the events reported in `sentences`."""
+        events: list[Event] = []
+        for index, sentence in enumerate(sentences):
+            found = self._sentence_events(sentence, sentences[:index], published)
+            events.extend(e for e in found if not any(_same(e, o) for o in events))
+        return events
+
+    def _sentence_events(self, sentence: Sentence, before: list[Sentence], published) -> list[Event]:
+        out: list[Event] = []
+        kinds_done: set[str] = set()
+        for kind, pattern, needs_verb in _COMPILED:
+            if kind in kinds_done and kind != "War":
+                continue
+            for match in pattern.finditer(sentence.masked):
+                if needs_verb and not _HELD_RE.search(sentence.masked):
+                    continue
+                if _hedged(sentence.masked, match.start()):
+                    continue
+                out.extend(self._events_at(kind, match, sentence, before, published))
+                kinds_done.add(kind)
+                break
+        out.extend(self._statement(sentence, before, published, kinds_done))
+        out.extend(self._named_happenings(sentence, before, published, out))
+        return out
+
+    def _events_at(self, kind, match, sentence, before, published) -> list[Event]:
+        times = _times_outside_quotes(sentence)
+        plural = kind == "War" and re.search(r"\bwars\b", match.group(0))
+        if plural and len(times) > 1:
+            return [self._event(kind, match, sentence, before, published, [t]) for t in times]
+        return [self._event(kind, match, sentence, before, published, times)]
+
+    def _event(self, kind, match, sentence, before, published, times) -> Event:
+        trigger_at = sentence.start + match.start()
+        future = bool(_FUTURE.search(sentence.masked))
+        time = _nearest(times, trigger_at)
+        event = Event(
+            kind=kind,
+            evidence=_evidence(sentence),
+            status="planned" if future else "happened",
+            wording=_wording(sentence.text, match),
+        )
+        event.date = resolve(time, published, future) if time else None
+        event.time_expression = time.text if time and event.date is None and time.relative else None
+        self._roles(event, kind, sentence, before, trigger_at)
+        self._link_happening(event, _year_range(time))
+        event.label = _label(event, self.gazetteer)
+        return event
+
+    def _roles(
+        self, event: Event, kind: str, sentence: Sentence, before: list[Sentence], trigger_at: int
+    ) -> None:
+        agents = [m for m in sentence.mentions if m.is_agent and not _inside_quote(sentence, m)]
+        hosts = [m.key for m in agents if _HOST.search(sentence.text[: m.start - sentence.start])]
+        mediators = [
+            m.key
+            for m in agents
+            if _MEDIATOR.search(sentence.text[m.end - sentence.start :][:12])
+            or re.search(
+                r"(?:mediated|brokered) by\s+(?:the\s+)?$", sentence.text[: m.start - sentence.start]
+            )
+        ]
+        if kind in ("Meeting", "Talks", "Summit") and _HOST_VERB.search(sentence.masked):
+            verb = _HOST_VERB.search(sentence.masked).start() + sentence.start
+            hosts += [m.key for m in agents if m.end <= verb and m.start >= verb - 60][-1:]
+        participants = [m.key for m in agents if m.key not in hosts + mediators]
+        if _needs_antecedent(sentence, agents):
+            participants += _antecedents(
+                sentence, before, persons=kind in ("Meeting", "Talks", "PressConference")
+            )
+        if kind == "Visit":
+            event.place = _place_after(sentence, trigger_at)
+        event.place = event.place or _place(sentence)
+        event.participants = _unique(participants)
+        event.hosts = _unique(hosts)
+        event.mediators = _unique(mediators)
+
+    def _statement(self, sentence, before, published, kinds_done) -> list[Event]:
+        """Make a Statement of reported speech: a speech verb with a speaker, no full quotation."""
+        if "Statement" in kinds_done or _has_long_quote(sentence):
+            return []
+        match = _SPEECH.search(sentence.masked)
+        if not match or _hedged(sentence.masked, match.start()):
+            return []
+        verb_at = sentence.start + match.start()
+        speakers = speaker_near(sentence, verb_at, before)
+        if not speakers:
+            return []
+        event = self._event("Statement", match, sentence, before, published, _times_outside_quotes(sentence))
+        event.participants = speakers
+        event.hosts, event.mediators = [], []
+        event.label = _label(event, self.gazetteer)
+        return [event]
+
+    def _named_happenings(self, sentence, before, published, found: list[Event]) -> list[Event]:
+        """Report each named war or operation a sentence speaks of, when the sentence dates it or names its parties."""
+        out = []
+        for mention in sentence.mentions:
+            entity = self.gazetteer.entities.get(mention.key)
+            if entity is None or entity.kind not in ("War", "MilitaryOperation", "Summit"):
+                continue
+            slug = mention.key.partition("/")[2]
+            if any(e.key == slug for e in found):
+                continue
+            others = [m for m in sentence.mentions if m.is_agent]
+            if not sentence.times and not others:
+                continue
+            match = re.search(
+                re.escape(sentence.text[mention.start - sentence.start : mention.end - sentence.start]),
+                sentence.masked,
+            )
+            if match is None:
+                continue
+            event = self._event(
+                entity.kind, match, sentence, before, published, _times_outside_quotes(sentence)
+            )
+            event.key = slug
+            event.participants = _unique(event.participants + list(entity.participants))
+            out.append(event)
+        return out
+
+    def _link_happening(self, event: Event, years: tuple[int, int] | None) -> None:
+        """Give an event the slug of the named happening it is, matched by class, parties and time."""
+        if event.kind not in ("War", "MilitaryOperation") or event.key:
+            return
+        countries = {p for p in event.participants if p.startswith("country/")}
+        candidates = []
+        for key, entity in self.happenings.items():
+            if entity.kind != event.kind or not entity.participants or not entity.start:
+                continue
+            if not set(entity.participants) <= countries | set(event.hosts):
+                if not (event.kind == "MilitaryOperation" and set(entity.participants) & countries):
+                    continue
+            if years and not _overlaps(years, entity):
+                continue
+            candidates.append(key)
+        if len(candidates) == 1:
+            event.key = candidates[0].partition("/")[2]
+
+
+def speaker_near(sentence: Sentence, verb_at: int, before: list[Sentence]) -> list[str]:
+    """Return the speaker of a speech verb: the agent just before it, just after it, or a pronoun's antecedent."""
+    agents = [m for m in sentence.mentions if m.is_agent and not _inside_quote(sentence, m)]
+    left = [m for m in agents if m.end <= verb_at and verb_at - m.end <= 40]
+    left_text = sentence.text[: verb_at - sentence.start]
+    pronoun = _PRONOUN_SUBJECT.search(left_text[-25:])
+    if left and not (pronoun and pronoun.start() + len(left_text) - 25 > left[-1].end - sentence.start):
+        last = left[-1]
+        persons = [m for m in left if m.kind == "Person"]
+        if persons and verb_at - persons[-1].end <= 60:
+            last = persons[-1]
+        group = [m.key for m in left if m.kind == last.kind and _coordinated(sentence, m, last)]
+        return _unique(group + [last.key])
+    right = [m for m in agents if m.start >= verb_at and m.start - verb_at <= 30]
+    if right and right[0].kind == "Person":
+        return [right[0].key]
+    if pronoun:
+        return last_person(sentence, before, verb_at)
+    return []
+
+
+def last_person(sentence: Sentence, before: list[Sentence], at: int) -> list[str]:
+    """Return the most recent person mentioned before `at` (the antecedent of "he" or "she")."""
+    for s in [sentence, *reversed(before[-3:])]:
+        people = [m for m in s.mentions if m.kind == "Person" and m.end <= at]
+        if people:
+            return [people[-1].key]
+    return []
+
+
+def _coordinated(sentence: Sentence, a: Found, b: Found) -> bool:
+    if a is b:
+        return True
+    between = sentence.text[a.end - sentence.start : b.start - sentence.start]
+    return bool(
+        re.fullmatch(r"\s*(?:,|and|,\s*and|&)\s*(?:(?:his|her|its|their)\s+(?:\w+\s+){0,4})?", between)
+    )
+
+
+def _needs_antecedent(sentence: Sentence, agents: list[Found]) -> bool:
+    head = sentence.masked.lstrip().lower()
+    return len(agents) < 2 and any(re.match(rf"{re.escape(a)}\b", head) for a in lexicon.GROUP_ANAPHORA)
+
+
+def _antecedents(sentence: Sentence, before: list[Sentence], persons: bool) -> list[str]:
+    for s in reversed(before[-3:]):
+        agents = [m for m in s.mentions if m.is_agent]
+        chosen = [m.key for m in agents if m.kind == "Person"] if persons else []
+        chosen = chosen or [m.key for m in agents if m.kind == "Country"]
+        if len(set(chosen)) >= 2:
+            return _unique(chosen)[:4]
+    return []
+
+
+def _hedged(text: str, at: int) -> bool:
+    window = text[max(0, at - 45) : at]
+    return bool(_HEDGE.search(window))
+
+
+def _has_long_quote(sentence: Sentence) -> bool:
+    for match in re.finditer(r"[“\"]([^”\"]*)[”\"]?", sentence.text):
+        if len(match.group(1).split()) > 3:
+            return True
+    return False
+
+
+def _inside_quote(sentence: Sentence, mention: Found) -> bool:
+    offset = mention.start - sentence.start
+    return sentence.masked[offset : offset + 1] == " " and sentence.text[offset : offset + 1] != " "
+
+
+def _times_outside_quotes(sentence: Sentence) -> list[TimeExpression]:
+    return [t for t in sentence.times if sentence.masked[t.start - sentence.start] != " " or t.text[0] == " "]
+
+
+def _nearest(times: list[TimeExpression], at: int) -> TimeExpression | None:
+    dated = [t for t in times if t.kind != "decade"] or times
+    return min(dated, key=lambda t: abs(t.start - at), default=None)
+
+
+def _year_range(time: TimeExpression | None) -> tuple[int, int] | None:
+    if time is None:
+        return None
+    if time.kind == "decade":
+        decade = int(time.get("decade"))
+        return decade, decade + 9
+    year = time.get("year")
+    return (int(year), int(year)) if year else None
+
+
+def _overlaps(years: tuple[int, int], entity) -> bool:
+    start = int(entity.start[:4])
+    end = int(entity.end[:4]) if entity.end else 9999
+    return years[0] <= end and start <= years[1]
+
+
+def _place_after(sentence: Sentence, at: int) -> str | None:
+    places = [m for m in sentence.mentions if m.kind == "Place" and m.start >= at and m.literal]
+    return places[0].key if places else None
+
+
+def _place(sentence: Sentence) -> str | None:
+    places = [
+        m for m in sentence.mentions if m.kind == "Place" and m.literal and not _inside_quote(sentence, m)
+    ]
+    return places[0].key if places else None
+
+
+def _evidence(sentence: Sentence) -> Span:
+    return Span(sentence.start, sentence.end, sentence.text)
+
+
+def _wording(text: str, match: re.Match) -> str:
+    """Return the trigger with the words that frame it ("liberating Karabakh", "one-day offensive")."""
+    words = match.group(0).strip()
+    if re.match(r"(?i)liberat|seiz|recaptur|retak|retook|invaded|took control", words):
+        tail = re.match(
+            r"\s*((?:the |its |of )?(?:[\w’'-]+ ){0,3}?[\w’'-]+?)(?=[,.;—–]|\s+(?:in|from|during|after|"
+            r"which|that|and)\b|$)",
+            text[match.end() :],
+        )
+        if tail:
+            words = f"{words} {tail.group(1)}"
+    return words
+
+
+def _label(event: Event, gazetteer: Gazetteer) -> str:
+    names = [
+        gazetteer.entities[k].label
+        if k in gazetteer.entities
+        else k.partition("/")[2].replace("-", " ").title()
+        for k in (event.participants + event.hosts)[:4]
+    ]
+    title = re.sub(r"(?<!^)([A-Z])", r" \1", event.kind)
+    label = f"{title} of {' and '.join(names)}" if names else title
+    if event.place and event.place in gazetteer.entities:
+        label += f" in {gazetteer.entities[event.place].label}"
+    if event.date:
+        label += f" ({event.date.value})"
+    return label
+
+
+def _same(a: Event, b: Event) -> bool:
+    if a.key and a.key == b.key:
+        return True
+    return a.kind == b.kind and a.evidence == b.evidence
+
+
+def _unique(keys: list[str]) -> list[str]:
+    return list(dict.fromkeys(keys))

@@ -1,0 +1,96 @@
+"""The rule-based extractor: spaCy tokenisation and phrase matching over the reference gazetteer,
+trigger lexicons for events and relations, temporal normalisation and quote attribution."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import spacy
+from rdflib import Graph
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.articles import Article
+from kg.extract.dates import find_time_expressions
+from kg.extract.entities import EntityFinder
+from kg.extract.events import EventFinder, Sentence
+from kg.extract.model import Extraction, Mention, Span
+from kg.extract.quotes import QuoteFinder, find_quote_regions, mask_quotes
+from kg.extract.relations import find_relations
+from kg.reference import Gazetteer, load_reference
+
+
+@Language.component("newline_sentences")
+def newline_sentences(doc: Doc) -> Doc:
+    """Start a new sentence after every line break: headlines and paragraphs never run together."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+class RuleExtractor:
+    """Extract entities, events, quotes and relations from articles with deterministic, explainable rules."""
+
+    def __init__(self, reference: Graph | None = None):
+        self.gazetteer = Gazetteer.from_graph(reference if reference is not None else load_reference())
+        self.nlp = spacy.blank("en")
+        self.nlp.add_pipe("sentencizer")
+        self.nlp.add_pipe("newline_sentences")
+        self.entities = EntityFinder(self.nlp, self.gazetteer)
+        self.events = EventFinder(self.gazetteer)
+        self.quotes = QuoteFinder()
+
+    def __call__(self, article: Article) -> Extraction:
+        """Return everything the rules find in one article."""
+        return self._extract(article, self.nlp(article.text))
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[Extraction]:
+        """Extract from many articles, streaming them through spaCy."""
+        for doc, article in self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True):
+            yield self._extract(article, doc)
+
+    def _extract(self, article: Article, doc: Doc) -> Extraction:
+        text = article.text
+        found, entities = self.entities(doc, article.published)
+        regions = find_quote_regions(text)
+        masked = mask_quotes(text, regions)
+        sentences = _sentences(doc, masked, found)
+        events = self.events(sentences, article.published)
+        for event in events:
+            for key in [*event.participants, *event.hosts, *event.mediators]:
+                if key not in entities and key in self.gazetteer.entities:
+                    entities[key] = self.entities._entity(key)
+        return Extraction(
+            article=article,
+            entities=entities,
+            mentions=[Mention(m.key, Span(m.start, m.end, text[m.start : m.end])) for m in found],
+            events=events,
+            quotes=self.quotes(text, regions, sentences, events),
+            relations=find_relations(sentences, article.published),
+        )
+
+
+def _sentences(doc: Doc, masked: str, found) -> list[Sentence]:
+    text = doc.text
+    times = find_time_expressions(text)
+    out = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            continue
+        out.append(
+            Sentence(
+                start=start,
+                end=end,
+                text=text[start:end],
+                mentions=[m for m in found if start <= m.start < end],
+                times=[t for t in times if start <= t.start < end],
+                masked=masked[start:end],
+            )
+        )
+    return out
