@@ -91,7 +91,9 @@ def _compatible(a: Event, b: Event) -> bool:
     if a.date and b.date:
         return _dates_agree(a.date.value, b.date.value)
     dated, other = (a, b) if a.date else (b, a)
-    return _hint_fits(other.time_expression, dated.date.value)
+    if other.time_expression:
+        return _hint_fits(other.time_expression, dated.date.value)
+    return a.kind in _ONCE_PER_PAIR
 
 
 def _persons(event: Event) -> set[str]:

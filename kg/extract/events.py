@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from kg.extract import lexicon
 from kg.extract.dates import TimeExpression, resolve
 from kg.extract.entities import Found
-from kg.extract.model import Event, Span
+from kg.extract.model import Event, Span, TimeValue
 from kg.reference import Gazetteer
 
 _MOD = r"(?:[\w-]+\s+){0,2}"  # up to two modifiers before a noun trigger ("one-day offensive")
@@ -133,7 +133,7 @@ TRIGGERS: tuple[tuple[str, str, bool], ...] = (
 _COMPILED = tuple((kind, re.compile(pattern), needs) for kind, pattern, needs in TRIGGERS)
 _HELD_RE = re.compile(_HELD, re.I)
 _FUTURE = re.compile(
-    r"\b(?:will|shall|is to|are to|to be held|scheduled|plans? to|planning to|set to|due to|upcoming|intends? to|"
+    r"(?<!political )(?<!good )(?<!the )\b(?:will(?! to\b)|shall|is to|are to|to be held|scheduled|plans? to|planning to|set to|due to|upcoming|intends? to|"
     r"next (?:week|month|year))\b",
     re.I,
 )
@@ -174,9 +174,16 @@ class EventFinder:
     def __call__(self, sentences: list[Sentence], published: dt.date | None) -> list[Event]:
         """Return the events reported in `sentences`."""
         events: list[Event] = []
+        where: dict[int, int] = {}  # id(event) → index of its sentence
         for index, sentence in enumerate(sentences):
-            found = self._sentence_events(sentence, sentences[:index], published)
-            events.extend(e for e in found if not any(_same(e, o) for o in events))
+            for event in self._sentence_events(sentence, sentences[:index], published):
+                twin = next((o for o in events if _same(event, o, index - where[id(o)])), None)
+                if twin is None:
+                    events.append(event)
+                    where[id(event)] = index
+                else:
+                    _absorb(twin, event)
+        _carry_dates(events, where, sentences, published)
         return events
 
     def _sentence_events(self, sentence: Sentence, before: list[Sentence], published) -> list[Event]:
@@ -207,7 +214,7 @@ class EventFinder:
     def _event(self, kind, match, sentence, before, published, times) -> Event:
         trigger_at = sentence.start + match.start()
         future = bool(_FUTURE.search(sentence.masked))
-        time = _nearest(times, trigger_at)
+        time = _nearest(times, trigger_at, sentence.text, sentence.start)
         event = Event(
             kind=kind,
             evidence=_evidence(sentence),
@@ -251,10 +258,10 @@ class EventFinder:
 
     def _statement(self, sentence, before, published, kinds_done) -> list[Event]:
         """Make a Statement of reported speech: a speech verb with a speaker, no full quotation."""
-        if "Statement" in kinds_done or _has_long_quote(sentence):
+        if "Statement" in kinds_done:
             return []
         match = _SPEECH.search(sentence.masked)
-        if not match or _hedged(sentence.masked, match.start()):
+        if not match or _hedged(sentence.masked, match.start()) or _attributes_quote(sentence, match):
             return []
         verb_at = sentence.start + match.start()
         speakers = speaker_near(sentence, verb_at, before)
@@ -325,9 +332,10 @@ def speaker_near(sentence: Sentence, verb_at: int, before: list[Sentence]) -> li
             last = persons[-1]
         group = [m.key for m in left if m.kind == last.kind and _coordinated(sentence, m, last)]
         return _unique(group + [last.key])
-    right = [m for m in agents if m.start >= verb_at and m.start - verb_at <= 30]
-    if right and right[0].kind == "Person":
-        return [right[0].key]
+    right = [m for m in agents if m.start >= verb_at and m.start - verb_at <= 45]
+    people = [m for m in right if m.kind == "Person"]
+    if people or (right and right[0].start - verb_at <= 20):
+        return [(people or right)[0].key]
     if pronoun:
         return last_person(sentence, before, verb_at)
     return []
@@ -371,9 +379,16 @@ def _hedged(text: str, at: int) -> bool:
     return bool(_HEDGE.search(window))
 
 
-def _has_long_quote(sentence: Sentence) -> bool:
+def _attributes_quote(sentence: Sentence, verb: re.Match) -> bool:
+    """Return whether the speech verb introduces or closes a quotation of four words or more."""
     for match in re.finditer(r"[“\"]([^”\"]*)[”\"]?", sentence.text):
-        if len(match.group(1).split()) > 3:
+        if len(match.group(1).split()) <= 3:
+            continue
+        before = sentence.text[match.end() : verb.start()]
+        after = sentence.text[verb.end() : match.start()]
+        if match.end() <= verb.start() and len(before) <= 40 and "." not in before:
+            return True
+        if verb.end() <= match.start() and len(after) <= 25:
             return True
     return False
 
@@ -387,8 +402,11 @@ def _times_outside_quotes(sentence: Sentence) -> list[TimeExpression]:
     return [t for t in sentence.times if sentence.masked[t.start - sentence.start] != " " or t.text[0] == " "]
 
 
-def _nearest(times: list[TimeExpression], at: int) -> TimeExpression | None:
+def _nearest(times: list[TimeExpression], at: int, text: str = "", offset: int = 0) -> TimeExpression | None:
     dated = [t for t in times if t.kind != "decade"] or times
+    dated = [t for t in dated if not re.search(r"\b(?:since|until)\s+$", text[: t.start - offset])] or (
+        [] if text else dated
+    )
     return min(dated, key=lambda t: abs(t.start - at), default=None)
 
 
@@ -454,10 +472,60 @@ def _label(event: Event, gazetteer: Gazetteer) -> str:
     return label
 
 
-def _same(a: Event, b: Event) -> bool:
-    if a.key and a.key == b.key:
-        return True
-    return a.kind == b.kind and a.evidence == b.evidence
+def _same(a: Event, b: Event, distance: int) -> bool:
+    """Return whether `a` repeats `b`: the same named happening, or the same kind of event with the
+    same parties in the same or the next sentence ("… in their fifth meeting. Officials met …")."""
+    if a.key or b.key:
+        return a.key == b.key
+    family = {"Talks": "Meeting"}
+    if family.get(a.kind, a.kind) != family.get(b.kind, b.kind) or distance > 1 or a.kind == "War":
+        return False
+    if a.date and b.date and a.date.value != b.date.value:
+        return False
+    agents_a, agents_b = set(a.participants + a.hosts), set(b.participants + b.hosts)
+    return bool(agents_a & agents_b) and (distance == 1 or a.evidence == b.evidence)
+
+
+def _absorb(kept: Event, repeat: Event) -> None:
+    """Complete an event with what a repeated report of it adds (date, parties, place)."""
+    if kept.date is None or (repeat.date and len(repeat.date.value) > len(kept.date.value)):
+        kept.date = repeat.date or kept.date
+        kept.time_expression = kept.time_expression if kept.date else repeat.time_expression
+    kept.time_expression = kept.time_expression or (None if kept.date else repeat.time_expression)
+    kept.participants = _unique(kept.participants + repeat.participants)
+    kept.place = kept.place or repeat.place
+
+
+_STORY_KINDS = {"Meeting", "Talks", "PressConference", "Visit", "Statement", "PhoneCall"}
+
+
+def _carry_dates(events: list[Event], where: dict[int, int], sentences: list[Sentence], published) -> None:
+    """Date undated diplomatic events from the story they belong to.
+
+    News leads report the day's events without a date (the publication date is theirs), and the
+    sentences that follow a dated event about the same people continue its story.
+    """
+    previous: Event | None = None
+    for event in sorted(events, key=lambda e: where[id(e)]):
+        index = where[id(event)]
+        if (
+            event.kind in _STORY_KINDS
+            and event.date is None
+            and not event.time_expression
+            and event.status == "happened"
+        ):
+            if index < 2 and published is not None and not event.key:
+                event.date = TimeValue(published.isoformat(), "day", None)
+            elif (
+                previous is not None and index - where[id(previous)] <= 2 and _shares_agents(event, previous)
+            ):
+                event.date, event.time_expression = previous.date, previous.time_expression
+        if event.kind in _STORY_KINDS and (event.date or event.time_expression):
+            previous = event
+
+
+def _shares_agents(a: Event, b: Event) -> bool:
+    return bool(set(a.participants + a.hosts) & set(b.participants + b.hosts))
 
 
 def _unique(keys: list[str]) -> list[str]:

@@ -231,6 +231,9 @@ SPEECH_VERBS = (
     "noting",
     "stressing",
     "calling",
+    "accuses",
+    "accused",
+    "coined",
 )
 
 #: Relation statuses (dipst: concepts) and the phrases that state them.

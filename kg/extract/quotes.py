@@ -98,44 +98,49 @@ class QuoteFinder:
         quotes = []
         speech_acts = _speech_acts(sentences)
         for region in regions:
-            inner = region.inner(text)
-            if len(inner.split()) < MIN_WORDS:
-                continue
+            short = len(region.inner(text).split()) < MIN_WORDS
             first = _sentence_at(sentences, region.start)
             last = _sentence_at(sentences, max(region.start, region.end - 1))
             if first is None or last is None:
                 continue
-            speaker, verb_sentence, verb_at = self._speaker(text, region, sentences, first, last, speech_acts)
-            if not speaker:
-                continue
-            start, end = sentences[first].start, sentences[max(last, verb_sentence)].end
-            quote = Quote(speaker=speaker, text=inner, evidence=Span(start, end, text[start:end]))
-            quote.said_at = _said_at(sentences[verb_sentence], verb_at, events)
-            quotes.append(quote)
+            speaker, verb_sentence, verb_at = self._speaker(
+                text, region, sentences, first, last, speech_acts, short
+            )
+            if not speaker or (short and (verb_sentence not in (first, last) or verb_at == region.start)):
+                continue  # scare quotes: a few words with no one saying them
+            end = sentences[max(last, verb_sentence)].end
+            for part_start, part_end in region.parts:
+                start = min(sentences[_sentence_at(sentences, part_start) or first].start, part_start)
+                words = text[part_start:part_end].strip().rstrip(",").strip()
+                quote = Quote(speaker=speaker, text=words, evidence=Span(start, end, text[start:end]))
+                quote.said_at = _said_at(sentences[verb_sentence], verb_at, events)
+                quotes.append(quote)
             speech_acts.append((region.start, speaker))
             speech_acts.sort()
         return quotes
 
-    def _speaker(self, text, region, sentences, first, last, speech_acts):
+    def _speaker(self, text, region, sentences, first, last, speech_acts, strict=False):
         closing = sentences[last]
         tail = text[region.end : closing.end]
         after = _AFTER.match(tail)
         if after:
             verb_at = region.end + after.start("verb")
-            return self._who(closing, sentences[:last], verb_at, speech_acts), last, verb_at
+            return self._who(closing, sentences[:last], verb_at, speech_acts, strict), last, verb_at
         opening = sentences[first]
         head = opening.masked[: region.start - opening.start]
         verbs = list(_SPEECH.finditer(head))
         if verbs:
             verb_at = opening.start + verbs[-1].start()
-            return self._who(opening, sentences[:first], verb_at, speech_acts), first, verb_at
+            return self._who(opening, sentences[:first], verb_at, speech_acts, strict), first, verb_at
         if not opening.masked[: region.start - opening.start].strip():
             return _last_speaker(speech_acts, region.start), first, region.start
         return None, first, region.start
 
-    def _who(self, sentence, before, verb_at, speech_acts) -> str | None:
+    def _who(self, sentence, before, verb_at, speech_acts, strict=False) -> str | None:
         speakers = speaker_near(sentence, verb_at, before)
         pronoun = re.search(r"\b(?:he|she)\s*$", sentence.text[: verb_at - sentence.start][-20:], re.I)
+        if strict and not pronoun:
+            return speakers[0] if speakers else None
         if pronoun or not speakers:
             named = _last_speaker(speech_acts, verb_at)
             if named:
