@@ -171,7 +171,7 @@ def _re_resolve(event: Event, anchor: tuple[dt.date, dt.date]) -> bool:
     if not expressions:
         return False
     value = resolve(expressions[0], anchor, future=event.status == "planned")
-    if value is None or value.precision == "day" and _is_recent_day(event.time_expression):
+    if value is None:
         return False
     event.date = replace(value, text=event.time_expression)
     event.time_expression = None

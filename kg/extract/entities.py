@@ -40,7 +40,7 @@ class Found:
     end: int
     key: str
     kind: str
-    how: str  # name, surname, title, demonym, metonym, new
+    how: str  # name, surname, title, demonym, metonym, new, nested
     literal: bool = True  # a place used as a location (False: a capital standing for its government)
 
     @property
@@ -70,7 +70,8 @@ class EntityFinder:
     def __call__(self, doc: Doc, published: dt.date | None) -> tuple[list[Found], dict[str, Entity]]:
         """Return the mentions of `doc` in text order and the entities they name."""
         text = doc.text
-        spans = filter_spans([Span(doc, s, e, label=m) for m, s, e in self._matches(doc)])
+        every = [Span(doc, s, e, label=m) for m, s, e in self._matches(doc)]
+        spans = filter_spans(every)
         found: list[Found] = []
         entities: dict[str, Entity] = {}
         new_people = self._new_people(text, spans, entities)
@@ -81,7 +82,7 @@ class EntityFinder:
                 found.append(mention)
         found.extend(new_people)
         found.extend(self._roles(text, found, published))
-        found = _dedupe(found)
+        found = _dedupe(found) + self._nested(every, spans, found)
         for mention in found:
             if mention.key not in entities:
                 entities[mention.key] = self._entity(mention.key)
@@ -108,6 +109,32 @@ class EntityFinder:
                 span.start_char, span.end_char, self.capitals[key], "Country", "metonym", literal=False
             )
         return Found(span.start_char, span.end_char, key, entity.kind, "name")
+
+    def _nested(self, every, kept, found: list[Found]) -> list[Found]:
+        """Return the names inside longer names ("NATO summit in Washington", "Russian-brokered agreement")."""
+        out = []
+        kept_at = {(s.start_char, s.end_char) for s in kept}
+        outer = [m for m in found if m.how == "name" and m.kind in ("Summit", "Agreement")]
+        for span in every:
+            if (span.start_char, span.end_char) in kept_at or span.label_ == SURNAME:
+                continue
+            around = [o for o in outer if o.start <= span.start_char and span.end_char <= o.end]
+            if not around or (
+                span.label_ == NAME
+                and around[0].start == span.start_char
+                and self.gazetteer.entities[_first(self.forms[span.text])].kind == "Place"
+            ):
+                continue  # a place naming an agreement ("Shusha Declaration") is not mentioned as a place
+            if span.label_ == DEMONYM:
+                out.append(
+                    Found(span.start_char, span.end_char, self.demonyms[span.text], "Country", "nested")
+                )
+            elif len(self.forms.get(span.text, ())) == 1:
+                key = next(iter(self.forms[span.text]))
+                out.append(
+                    Found(span.start_char, span.end_char, key, self.gazetteer.entities[key].kind, "nested")
+                )
+        return [m for m in out if not any(m.start == o.start and m.end == o.end for o in found)]
 
     def _surname(self, surname, found, published, local_surnames) -> str | None:
         candidates = self.surnames.get(surname, set())
@@ -217,6 +244,10 @@ _NOT_NAMES = {
     "Will",
     "Was",
 }
+
+
+def _first(keys: set[str]) -> str:
+    return sorted(keys)[0]
 
 
 def _office_matches(label: str, office: str) -> bool:

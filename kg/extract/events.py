@@ -111,7 +111,7 @@ TRIGGERS: tuple[tuple[str, str, bool], ...] = (
     ),
     (
         "RelationsSevered",
-        r"\b(?:(?:relations|ties) (?:were |was )?(?:\w+ )?(?:severed|cut off|broken off)|"
+        r"\b(?:(?:relations|ties)\b[^.;]{0,90}?\b(?:were|was) (?:\w+ )?(?:severed|cut off|broken off)|"
         r"(?:severed|cut off|broke off) (?:diplomatic )?(?:relations|ties))\b",
         False,
     ),

@@ -116,12 +116,22 @@ class Gazetteer:
         return gazetteer
 
     def surface_forms(self) -> dict[str, set[str]]:
-        """Map every surface form (labels, alt labels, their folded and dash variants) to entity keys."""
+        """Map every surface form (labels, alt labels and their spelling variants) to entity keys.
+
+        Variants: accents folded, hyphen/en dash, straight/curly apostrophe, and for named
+        happenings, agreements and projects a lower-case first word ("the dissolution of …").
+        """
         forms: dict[str, set[str]] = {}
         for entity in self.entities.values():
+            common_noun = entity.kind not in ("Country", "Person", "Place", "Organization")
             for name in entity.names:
-                for variant in dash_variants(name) | dash_variants(fold(name)):
-                    forms.setdefault(variant, set()).add(entity.key)
+                variants = {name, fold(name)}
+                if common_noun and name[:1].isupper() and not name.split()[0].isupper():
+                    variants |= {v[0].lower() + v[1:] for v in variants}
+                variants |= {v.replace("'", "’") for v in variants} | {v.replace("’", "'") for v in variants}
+                for variant in variants:
+                    for form in dash_variants(variant):
+                        forms.setdefault(form, set()).add(entity.key)
         return forms
 
     def demonyms(self) -> dict[str, str]:
