@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONCURRENT_QUERIES": 4,
     "QUERY_WORKERS": 2,
     "QUERY_MEMORY_MB": 2048,
+    "QUERY_STORE": "memory",
 }
 
 DOCS = {
@@ -34,6 +35,7 @@ DOCS = {
     "MAX_CONCURRENT_QUERIES": "queries evaluated at once per server process; more get 503",
     "QUERY_WORKERS": "query worker processes per server process",
     "QUERY_MEMORY_MB": "address-space limit of a query worker process, in MiB",
+    "QUERY_STORE": "how query workers hold the release: `memory` (a copy loaded from dumps/kg.nq, fastest) or `disk`",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from kg import config as kg_config
-from kg.web import release
+from kg.web import release, sparql, ui
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -17,6 +17,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(kg_config.load(config))
     app.config["DEBUG"] = False
     release.init_app(app)
+    sparql.init_app(app)
+    app.register_blueprint(ui.bp)
 
     @app.get("/healthz")
     def healthz():

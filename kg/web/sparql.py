@@ -1,0 +1,286 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql: read-only, bounded, and never a way to reach other machines.
+
+Requests (SPARQL 1.1 Protocol, query operation):
+- GET `?query=`, POST `application/x-www-form-urlencoded` (`query=`), POST `application/sparql-query`;
+  `default-graph-uri` / `named-graph-uri` (URL or form) set the dataset. Without them the default
+  graph is the union of all named graphs and `GRAPH ?g` reaches each one; a FROM / FROM NAMED in the
+  query must name a graph of this dataset. Protocol dataset graphs this dataset lacks are empty graphs.
+- Optional `timeout` (seconds, lower than KG_QUERY_TIMEOUT) and `format` (json, xml, csv, tsv, ttl,
+  nt, jsonld, rdf, trig: overrides Accept, for links).
+- GET with no query: the Service Description (Turtle by default) for RDF clients, the query UI for browsers.
+
+Answers: SELECT/ASK as SPARQL JSON (default when Accept is absent or */*), XML, CSV, TSV;
+CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD, RDF/XML, TriG. `Vary: Accept`.
+More than KG_MAX_ROWS rows are cut: `X-KG-Truncated: true` and `X-KG-Max-Rows`, and in the body
+a `head.link` (JSON) / `<link href>` (XML) of `urn:x-diplomacy-kg:truncated:max-rows=N`, or a
+`#` comment (Turtle, N-Triples, TriG) / XML comment (RDF/XML).
+
+Errors are `application/problem+json` documents {type, title, status, detail[, line, column]}:
+400 bad request / query syntax / SERVICE / remote FROM / nesting too deep; 403 any SPARQL Update
+(`update=`, `application/sparql-update`, update text as a query: the endpoint is read-only);
+405 other methods; 406 no acceptable format; 413 body over KG_MAX_QUERY_BYTES; 414 query string
+over it; 415 other POST media types or a charset other than UTF-8; 503 timeout, a query stopped
+for memory or engine failure, or too many queries in flight (with `Retry-After`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import math
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from kg.web import conneg, release, service_description, ui
+from kg.web.workers import Job, QueryFailed, QueryPool
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+EXPOSED_HEADERS = "X-KG-Truncated, X-KG-Max-Rows, Retry-After"
+
+
+class ProtocolError(Exception):
+    """A request the endpoint refuses: HTTP status, error type and a message for the user."""
+
+    def __init__(self, status: int, kind: str, message: str, **extra):
+        super().__init__(message)
+        self.status, self.kind, self.message, self.extra = status, kind, message, extra
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """The protocol parameters of one query request."""
+
+    query: str
+    default_graphs: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    timeout: float | None
+    format: str | None
+
+
+def init_app(app: Flask) -> None:
+    """Register the endpoint and give the app its pool of query workers."""
+    settings = app.config
+    pool = QueryPool(
+        size=settings["QUERY_WORKERS"],
+        max_in_flight=settings["MAX_CONCURRENT_QUERIES"],
+        memory_mb=settings["QUERY_MEMORY_MB"],
+        store_mode=settings["QUERY_STORE"],
+    )
+    app.extensions["kg_query_pool"] = pool
+    atexit.register(pool.close)
+    app.register_blueprint(bp)
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+def endpoint():
+    """Answer a SPARQL query, or describe the service when there is none."""
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    if request.method not in ("GET", "HEAD", "POST"):
+        raise ProtocolError(405, "method-not-allowed", "use GET or POST", allow="GET, HEAD, POST, OPTIONS")
+    query_request = read_request()
+    if query_request is None:
+        return describe_service()
+    return answer(query_request)
+
+
+def read_request() -> QueryRequest | None:
+    """Read the protocol parameters from the URL and body; None when no query was sent."""
+    limit = current_app.config["MAX_QUERY_BYTES"]
+    if len(request.query_string) > limit:
+        raise ProtocolError(414, "uri-too-long", f"the query string is over {limit} bytes; send the query by POST")
+    params = parse_params(request.query_string, "the query string")
+    if request.method == "POST":
+        params += read_body(limit)
+    names = [name for name, _ in params]
+    if "update" in names:
+        raise ProtocolError(403, "update-refused", "this endpoint is read-only: SPARQL Update is not accepted")
+    queries = [value for name, value in params if name == "query"]
+    if len(queries) > 1:
+        raise ProtocolError(400, "duplicate-parameter", "send exactly one `query` parameter")
+    if not queries:
+        if request.method == "POST":
+            raise ProtocolError(400, "missing-query", "the request carries no query")
+        return None
+    query = queries[0]
+    if not query.strip():
+        raise ProtocolError(400, "missing-query", "the query is empty")
+    if len(query.encode()) > limit:
+        raise ProtocolError(413, "query-too-large", f"the query is over {limit} bytes")
+    default = tuple(v for n, v in params if n == "default-graph-uri")
+    named = tuple(v for n, v in params if n == "named-graph-uri")
+    dataset_given = bool(default or named)
+    return QueryRequest(
+        query=query,
+        default_graphs=default if dataset_given else None,
+        named_graphs=named if dataset_given else None,
+        timeout=read_timeout(params),
+        format=single(params, "format"),
+    )
+
+
+def read_body(limit: int) -> list[tuple[str, str]]:
+    """Return the parameters carried by a POST body (form fields, or the query of a direct POST)."""
+    mimetype = request.mimetype
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if mimetype == UPDATE:
+        raise ProtocolError(403, "update-refused", "this endpoint is read-only: SPARQL Update is not accepted")
+    if mimetype not in (FORM, DIRECT):
+        raise ProtocolError(415, "unsupported-media-type", f"POST a query as {FORM} or {DIRECT}")
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(415, "unsupported-charset", "queries must be encoded in UTF-8")
+    request.max_content_length = limit
+    body = request.get_data(cache=False)
+    if mimetype == FORM:
+        return parse_params(body, "the form body")
+    return [("query", decode(body, "the query"))]
+
+
+def parse_params(raw: bytes, where: str) -> list[tuple[str, str]]:
+    """Parse URL-encoded parameters strictly: UTF-8 only."""
+    try:
+        return parse_qsl(decode(raw, where), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "not-utf-8", f"{where} is not valid UTF-8") from None
+
+
+def decode(raw: bytes, where: str) -> str:
+    """Decode UTF-8 strictly."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "not-utf-8", f"{where} is not valid UTF-8") from None
+
+
+def single(params: list[tuple[str, str]], name: str) -> str | None:
+    """Return the one value of an optional parameter; refuse it repeated."""
+    values = [v for n, v in params if n == name]
+    if len(values) > 1:
+        raise ProtocolError(400, "duplicate-parameter", f"send at most one `{name}` parameter")
+    return values[0] if values else None
+
+
+def read_timeout(params: list[tuple[str, str]]) -> float | None:
+    """Return the `timeout` parameter in seconds, if one was sent."""
+    raw = single(params, "timeout")
+    if raw is None:
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not seconds > 0:
+        raise ProtocolError(400, "bad-timeout", "`timeout` must be a positive number of seconds")
+    return seconds
+
+
+def answer(query_request: QueryRequest) -> Response:
+    """Evaluate the query in a worker process and return its serialized answer."""
+    result_format, graph_format = choose_formats(query_request.format)
+    live = release.get_release()
+    if live is None:
+        raise ProtocolError(503, "no-data", "no graph has been published yet")
+    settings = current_app.config
+    timeout = float(settings["QUERY_TIMEOUT"])
+    if query_request.timeout is not None:
+        timeout = min(timeout, query_request.timeout)
+    job = Job(
+        query=query_request.query,
+        default_graphs=query_request.default_graphs,
+        named_graphs=query_request.named_graphs,
+        result_format=result_format.media_type if result_format else None,
+        graph_format=graph_format.media_type if graph_format else None,
+        max_rows=int(settings["MAX_ROWS"]),
+    )
+    pool: QueryPool = current_app.extensions["kg_query_pool"]
+    try:
+        result = pool.run(live.path, job, timeout)
+    except QueryFailed as failure:
+        raise ProtocolError(failure.status, failure.kind, failure.message, **failure.extra) from None
+    response = Response(result.body, content_type=result.media_type)
+    if result.truncated:
+        response.headers["X-KG-Truncated"] = "true"
+        response.headers["X-KG-Max-Rows"] = str(job.max_rows)
+    return response
+
+
+def choose_formats(name: str | None) -> tuple[conneg.Format | None, conneg.Format | None]:
+    """Pick the formats for a result table/boolean and for a graph, from `format` or Accept; 406 if none fits."""
+    if name:
+        formats = conneg.by_name(conneg.RESULT_FORMATS, name), conneg.by_name(conneg.RDF_FORMATS, name)
+        if formats == (None, None):
+            raise ProtocolError(400, "unknown-format", f"unknown format {name!r}")
+        return formats
+    formats = (
+        conneg.negotiate(request.accept_mimetypes, conneg.RESULT_FORMATS),
+        conneg.negotiate(request.accept_mimetypes, conneg.RDF_FORMATS),
+    )
+    if formats == (None, None):
+        offered = ", ".join(f.media_type for f in conneg.RESULT_FORMATS + conneg.RDF_FORMATS)
+        raise ProtocolError(406, "not-acceptable", f"no acceptable format; this endpoint serves {offered}")
+    return formats
+
+
+def describe_service() -> Response:
+    """Return the Service Description for RDF clients and the query UI for browsers."""
+    accept = request.accept_mimetypes
+    wanted = conneg.negotiate(accept, conneg.RDF_FORMATS, html=True)
+    asked_for_html = any(value in (conneg.HTML, "application/xhtml+xml") for value, _ in accept)
+    if wanted == conneg.HTML and asked_for_html:
+        return ui.render_query_page()
+    fmt = wanted if isinstance(wanted, conneg.Format) else conneg.RDF_FORMATS[0]
+    if wanted is None:
+        raise ProtocolError(406, "not-acceptable", "the service description is served as RDF or HTML")
+    body = service_description.serialize(request.base_url, release.get_release(), fmt)
+    return Response(body, content_type=fmt.content_type)
+
+
+@bp.after_request
+def add_headers(response: Response) -> Response:
+    """Let any origin read answers (CORS) and tell caches the answer depends on Accept."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    response.vary.add("Accept")
+    return response
+
+
+@bp.errorhandler(ProtocolError)
+def protocol_error(error: ProtocolError) -> Response:
+    """Render a refusal as a short problem document."""
+    extra = dict(error.extra)
+    allow = extra.pop("allow", None)
+    response = problem(error.status, error.kind, error.message, **extra)
+    if allow:
+        response.headers["Allow"] = allow
+    if error.kind == "too-many-queries":
+        response.headers["Retry-After"] = "1"
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response:
+    """Render Werkzeug's errors (413, 405, …) as problem documents too."""
+    kind = (error.name or "error").lower().replace(" ", "-")
+    return problem(error.code or 500, kind, error.description or error.name)
+
+
+def problem(status: int, kind: str, detail: str, **extra) -> Response:
+    """Return an `application/problem+json` response."""
+    from http import HTTPStatus
+
+    body = {"type": kind, "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    response = current_app.json.response(body)
+    response.status_code = status
+    response.content_type = "application/problem+json"
+    return response
