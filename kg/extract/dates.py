@@ -119,9 +119,7 @@ def _month_is_temporal(text: str, match: re.Match) -> bool:
     word = match.group("month")
     if not word[0].isupper():
         return False
-    if word.lower().rstrip(".") == "may" and not match.group("rel"):
-        return False
-    return True
+    return not (word.lower().rstrip(".") == "may" and not match.group("rel"))
 
 
 def resolve(

@@ -111,7 +111,7 @@ class EntityFinder:
         return Found(span.start_char, span.end_char, key, entity.kind, "name")
 
     def _nested(self, every, kept, found: list[Found]) -> list[Found]:
-        """Return the names inside longer names ("NATO summit in Washington", "Russian-brokered agreement")."""
+        """Return the names inside summit and agreement names ("NATO summit in Washington")."""
         out = []
         kept_at = {(s.start_char, s.end_char) for s in kept}
         outer = [m for m in found if m.how == "name" and m.kind in ("Summit", "Agreement")]
@@ -179,7 +179,7 @@ class EntityFinder:
         return out
 
     def _roles(self, text: str, found: list[Found], published: dt.date | None) -> list[Found]:
-        """Resolve titles without a name ("his Azerbaijani counterpart") through tenures on the article date."""
+        """Resolve a title without a name ("his Azerbaijani counterpart") through tenures on the date."""
         if published is None:
             return []
         out = []

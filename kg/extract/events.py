@@ -30,7 +30,8 @@ _HELD = (
 TRIGGERS: tuple[tuple[str, str, bool], ...] = (
     (
         "Visit",
-        r"\b(?:arrived in|arrives in|arriving in|(?:state |official |working )?visit(?:ed|s|ing)?\s+(?:to\s+)?"
+        r"\b(?:arrived in|arrives in|arriving in|(?:state |official |working )?"
+        r"visit(?:ed|s|ing)?\s+(?:to\s+)?"
         r"(?=[A-Z])|(?:state|official|working|first|two-day|three-day) visit|'s visit|’s visit|paid a visit|"
         r"traveled to|travelled to|trip to)",
         False,
@@ -63,7 +64,8 @@ TRIGGERS: tuple[tuple[str, str, bool], ...] = (
     (
         "AgreementSigning",
         r"\b(?:signed|signing|inked|initialed|initialled)\b|(?:-brokered|\d{4}) "
-        r"(?:peace |ceasefire |cease-fire )?(?:accord|agreement|deal|memorandum|declaration|treaty|protocols?)",
+        r"(?:peace |ceasefire |cease-fire )?"
+        r"(?:accord|agreement|deal|memorandum|declaration|treaty|protocols?)",
         False,
     ),
     (
@@ -81,7 +83,8 @@ TRIGGERS: tuple[tuple[str, str, bool], ...] = (
     (
         "MilitaryOperation",
         rf"\b(?:{_MOD}(?:offensive|counter-?terrorism operation|anti-terror(?:ism|ist)? operation|"
-        r"military operation)|liberat(?:ed|ing|ion of)|recaptur(?:ed|ing)|retook|retak(?:es|ing)|seiz(?:ed|ing)|"
+        r"military operation)|liberat(?:ed|ing|ion of)|recaptur(?:ed|ing)|retook|retak(?:es|ing)|"
+        r"seiz(?:ed|ing)|"
         r"took control|(?:\d{4} )?victory over)",
         False,
     ),
@@ -133,7 +136,8 @@ TRIGGERS: tuple[tuple[str, str, bool], ...] = (
 _COMPILED = tuple((kind, re.compile(pattern), needs) for kind, pattern, needs in TRIGGERS)
 _HELD_RE = re.compile(_HELD, re.I)
 _FUTURE = re.compile(
-    r"(?<!political )(?<!good )(?<!the )\b(?:will(?! to\b)|shall|is to|are to|to be held|scheduled|plans? to|planning to|set to|due to|upcoming|intends? to|"
+    r"(?<!political )(?<!good )(?<!the )\b(?:will(?! to\b)|shall|is to|are to|to be held|scheduled|"
+    r"plans? to|planning to|set to|due to|upcoming|intends? to|"
     r"next (?:week|month|year))\b",
     re.I,
 )
@@ -274,7 +278,7 @@ class EventFinder:
         return [event]
 
     def _named_happenings(self, sentence, before, published, found: list[Event]) -> list[Event]:
-        """Report each named war or operation a sentence speaks of, when the sentence dates it or names its parties."""
+        """Report each named war or operation a sentence speaks of, if it is dated or has parties there."""
         out = []
         for mention in sentence.mentions:
             entity = self.gazetteer.entities.get(mention.key)
@@ -309,9 +313,11 @@ class EventFinder:
         for key, entity in self.happenings.items():
             if entity.kind != event.kind or not entity.participants or not entity.start:
                 continue
-            if not set(entity.participants) <= countries | set(event.hosts):
-                if not (event.kind == "MilitaryOperation" and set(entity.participants) & countries):
-                    continue
+            inside = set(entity.participants) <= countries | set(event.hosts)
+            if not inside and not (
+                event.kind == "MilitaryOperation" and set(entity.participants) & countries
+            ):
+                continue
             if years and not _overlaps(years, entity):
                 continue
             candidates.append(key)
@@ -320,7 +326,7 @@ class EventFinder:
 
 
 def speaker_near(sentence: Sentence, verb_at: int, before: list[Sentence]) -> list[str]:
-    """Return the speaker of a speech verb: the agent just before it, just after it, or a pronoun's antecedent."""
+    """Return the speaker of a speech verb: the agent just before or after it, or a pronoun's antecedent."""
     agents = [m for m in sentence.mentions if m.is_agent and not _inside_quote(sentence, m)]
     left = [m for m in agents if m.end <= verb_at and verb_at - m.end <= 40]
     left_text = sentence.text[: verb_at - sentence.start]
@@ -481,6 +487,11 @@ def _same(a: Event, b: Event, distance: int) -> bool:
     if family.get(a.kind, a.kind) != family.get(b.kind, b.kind) or distance > 1 or a.kind == "War":
         return False
     if a.date and b.date and a.date.value != b.date.value:
+        return False
+    if a.time_expression and b.time_expression and a.time_expression.lower() != b.time_expression.lower():
+        return False
+    people_a, people_b = ({k for k in e.participants + e.hosts if k.startswith("person/")} for e in (a, b))
+    if people_a and people_b and people_a != people_b and len(people_a & people_b) < 2:
         return False
     agents_a, agents_b = set(a.participants + a.hosts), set(b.participants + b.hosts)
     return bool(agents_a & agents_b) and (distance == 1 or a.evidence == b.evidence)

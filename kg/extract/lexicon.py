@@ -256,7 +256,8 @@ RELATION_CUES: tuple[tuple[str, str], ...] = (
     ("severed", r"\b(?:relations|ties)\b[^.]{0,80}?\b(?:severed|cut off|broke off|broken off|suspended)\b"),
     (
         "border-closed",
-        r"\bborders?\b[^.]{0,40}?\b(?:closed|shut|sealed)\b|\b(?:closed|shut|sealed)(?: down)? (?:the |their |its )?"
+        r"\bborders?\b[^.]{0,40}?\b(?:closed|shut|sealed)\b|"
+        r"\b(?:closed|shut|sealed)(?: down)? (?:the |their |its )?"
         r"(?:land )?borders?\b",
     ),
     ("normalization-process", r"\bnormali[sz](?:ation|e|ing|ed)\b"),

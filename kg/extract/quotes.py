@@ -52,6 +52,9 @@ def find_quote_regions(text: str) -> list[QuoteRegion]:
     pending_start = 0
     for line in text.split("\n"):
         body = line.strip()
+        if not body:
+            offset += len(line) + 1
+            continue
         if pending and not body.startswith(("“", '"')):
             regions.append(QuoteRegion(pending_start, pending[-1][1], tuple(pending)))
             pending = []

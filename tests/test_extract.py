@@ -1,0 +1,202 @@
+"""The rule-based extractor on short sentences in the style of diplomatic news."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.articles import Article
+from kg.extract import RuleExtractor, resolve_events
+from kg.extract.model import Extraction
+
+
+@pytest.fixture(scope="session")
+def extractor() -> RuleExtractor:
+    """Load the spaCy pipeline and matchers once for the whole session."""
+    return RuleExtractor()
+
+
+def article(text: str, published: dt.date | None = dt.date(2023, 5, 12), identifier: str = "t") -> Article:
+    return Article(identifier=identifier, text=text, source=f"{identifier}.txt", published=published)
+
+
+def keys(extraction: Extraction) -> set[str]:
+    return {m.entity for m in extraction.mentions}
+
+
+def assert_offsets(extraction: Extraction) -> None:
+    text = extraction.article.text
+    for item in [*extraction.events, *extraction.quotes, *extraction.relations]:
+        assert text[item.evidence.start : item.evidence.end] == item.evidence.text
+    for mention in extraction.mentions:
+        assert text[mention.span.start : mention.span.end] == mention.span.text
+
+
+def test_every_span_points_at_its_text(extractor):
+    x = extractor(
+        article(
+            "Georgian Prime Minister Irakli Garibashvili met Ilham Aliyev in Baku on Tuesday.\n\n"
+            "“We will keep working for peace,” Aliyev said. Tbilisi and Baku signed a transit deal in 2021."
+        )
+    )
+    assert x.events and x.quotes
+    assert_offsets(x)
+
+
+def test_capital_as_government_and_as_place(extractor):
+    x = extractor(article("Baku and Yerevan agreed to resume border talks. Pashinyan later arrived in Baku."))
+    spans = {(m.span.text, m.span.start): m.entity for m in x.mentions}
+    assert spans[("Baku", 0)] == "country/azerbaijan"
+    assert spans[("Yerevan", 9)] == "country/armenia"
+    later = [key for (text, start), key in spans.items() if text == "Baku" and start > 0]
+    assert later == ["place/baku"]
+
+
+def test_flights_between_cities_are_places(extractor):
+    x = extractor(article("Airlines resumed flights between Istanbul and Yerevan after two years."))
+    assert {"place/istanbul", "place/yerevan"} <= keys(x)
+    assert "country/armenia" not in keys(x)
+
+
+def test_surname_after_full_name_and_folded_spelling(extractor):
+    x = extractor(article("Ambassador Serdar Kilic spoke first. Kilic then met the press."))
+    assert [m.entity for m in x.mentions if m.span.text == "Kilic"] == ["person/serdar-kilic"]
+
+
+def test_title_resolved_through_tenure_on_article_date(extractor):
+    text = "Hakan Fidan received his Azerbaijani counterpart. The Turkish foreign minister spoke later."
+    x = extractor(article(text, published=dt.date(2024, 8, 27)))
+    titles = {m.span.text: m.entity for m in x.mentions}
+    assert titles["his Azerbaijani counterpart"] == "person/jeyhun-bayramov"
+    assert titles["The Turkish foreign minister"] == "person/hakan-fidan"
+    earlier = extractor(article("The Turkish foreign minister spoke.", published=dt.date(2022, 3, 5)))
+    assert "person/mevlut-cavusoglu" in keys(earlier)
+
+
+def test_title_without_article_date_is_not_guessed(extractor):
+    x = extractor(article("The Turkish foreign minister spoke.", published=None))
+    assert not any(k.startswith("person/") for k in keys(x))
+
+
+def test_unknown_titled_person_becomes_new_entity(extractor):
+    x = extractor(article("Kazakh Foreign Minister Murat Nurtleu welcomed the talks. Nurtleu said more."))
+    entity = x.entities["person/murat-nurtleu"]
+    assert not entity.in_reference and "Foreign Minister" in entity.role
+    assert sum(m.entity == "person/murat-nurtleu" for m in x.mentions) == 2
+
+
+def test_demonyms_and_pronouns_make_no_entity_of_their_own(extractor):
+    x = extractor(article("Turkish officials said they would help. He added that it was urgent."))
+    assert set(x.entities) == {"country/turkey"}
+    assert all(e.in_reference for e in x.entities.values())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "value"),
+    [
+        ("Erdogan met Aliyev on Tuesday.", dt.date(2024, 8, 29), "2024-08-27"),
+        ("Erdogan met Aliyev last month.", dt.date(2024, 3, 10), "2024-02"),
+        ("Erdogan met Aliyev in July.", dt.date(2024, 8, 29), "2024-07"),
+        ("Erdogan met Aliyev last year.", dt.date(2024, 8, 29), "2023"),
+        ("Erdogan met Aliyev in late February.", dt.date(2024, 8, 29), "2024-02"),
+        ("Erdogan met Aliyev last week.", dt.date(2024, 8, 29), "2024-08"),
+        ("Erdogan met Aliyev in the fall of 2020.", None, "2020"),
+        ("Erdogan met Aliyev on Jan. 16, 2021.", None, "2021-01-16"),
+        ("Erdogan met Aliyev in July.", None, None),
+        ("Erdogan met Aliyev on Tuesday.", None, None),
+    ],
+)
+def test_relative_dates_resolve_against_publication(extractor, sentence, published, value):
+    x = extractor(article("Markets were calm. " + sentence, published=published))
+    meetings = [e for e in x.events if e.kind == "Meeting"]
+    assert len(meetings) == 1
+    assert (meetings[0].date.value if meetings[0].date else None) == value
+
+
+def test_planned_and_happened(extractor):
+    x = extractor(article("Pashinyan will visit Tbilisi next month. Pashinyan visited Tehran in March."))
+    status = {e.place: e.status for e in x.events if e.kind == "Visit"}
+    assert status == {"place/tbilisi": "planned", "place/tehran": "happened"}
+    planned = next(e for e in x.events if e.status == "planned")
+    assert planned.date.value == "2023-06"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“The border must reopen without delay,” Pashinyan said.",
+        "Pashinyan said: “The border must reopen without delay.”",
+        "“The border must reopen without delay,” said Pashinyan.",
+        "Pashinyan spoke in Yerevan. “The border must reopen without delay,” he said.",
+    ],
+)
+def test_quote_attribution_forms(extractor, text):
+    x = extractor(article(text))
+    assert [q.speaker for q in x.quotes] == ["person/nikol-pashinyan"]
+    assert x.quotes[0].text.startswith("The border must reopen without delay")
+    assert_offsets(x)
+
+
+def test_quote_over_two_paragraphs_and_said_at(extractor):
+    text = (
+        "Aliyev spoke at a joint news conference with Erdogan in Ankara on Monday.\n\n"
+        "“We have opened a new page in our region.\n\n"
+        "“Peace is now within reach,” Aliyev said at the news conference."
+    )
+    x = extractor(article(text))
+    assert [q.speaker for q in x.quotes] == ["person/ilham-aliyev"] * 2
+    assert x.quotes[1].text.startswith("Peace is now within reach")
+    said_at = x.quotes[1].said_at
+    assert said_at is not None and x.events[said_at].kind == "PressConference"
+
+
+def test_scare_quotes_are_not_quotes(extractor):
+    x = extractor(article("The so-called “peace dividend” never came, analysts noted."))
+    assert x.quotes == []
+
+
+def test_event_roles_and_relations(extractor):
+    x = extractor(
+        article(
+            "Iranian Foreign Minister Abbas Araghchi arrived in Baku on Tuesday upon the invitation of "
+            "Jeyhun Bayramov.\n\n"
+            "Armenia and Türkiye have had no diplomatic relations since 1993."
+        )
+    )
+    visit = next(e for e in x.events if e.kind == "Visit")
+    assert visit.place == "place/baku" and "person/jeyhun-bayramov" in visit.hosts
+    assert "person/abbas-araghchi" in visit.participants
+    relation = next(r for r in x.relations if r.status == "no-diplomatic-relations")
+    assert relation.parties == ("country/armenia", "country/turkey") and relation.since.value == "1993"
+
+
+def test_named_war_is_one_node(extractor):
+    x = extractor(article("Azerbaijan and Armenia fought the 44-day war in 2020."))
+    war = next(e for e in x.events if e.kind == "War")
+    assert war.key == "second-nagorno-karabakh-war" and war.date.value == "2020"
+
+
+def test_coreference_merges_same_event_and_completes_date(extractor):
+    dated = extractor(article("Erdogan met Aliyev in Ankara on Tuesday.", dt.date(2024, 8, 29), "a"))
+    undated = extractor(
+        article(
+            "Erdogan met Ilham Aliyev in Ankara on Tuesday. In July, Erdogan met Putin in Sochi.", None, "b"
+        )
+    )
+    other = extractor(article("Erdogan met Aliyev in Ankara on Friday.", dt.date(2024, 8, 29), "c"))
+    resolve_events([dated, undated, other])
+    first, second, third = dated.events[0], undated.events[0], other.events[0]
+    assert first.key == second.key == "2024-08-27-meeting-ankara-aliyev-erdogan"
+    assert second.date.value == "2024-08-27"
+    assert third.key != first.key
+    july = undated.events[1]
+    assert july.date is not None and july.date.value == "2024-07"
+
+
+def test_coreference_keeps_different_events_apart(extractor):
+    a = extractor(article("Erdogan met Aliyev in Ankara in 2021.", None, "a"))
+    b = extractor(article("Erdogan met Aliyev in Ankara in 2022.", None, "b"))
+    c = extractor(article("Erdogan met Pashinyan in Ankara in 2021.", None, "c"))
+    resolve_events([a, b, c])
+    assert len({a.events[0].key, b.events[0].key, c.events[0].key}) == 3
