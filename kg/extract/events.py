@@ -188,7 +188,7 @@ class EventFinder:
                 else:
                     _absorb(twin, event)
         _carry_dates(events, where, sentences, published)
-        return events
+        return [_well_formed(e) for e in events if e.participants or e.hosts or e.key]
 
     def _sentence_events(self, sentence: Sentence, before: list[Sentence], published) -> list[Event]:
         out: list[Event] = []
@@ -533,6 +533,15 @@ def _carry_dates(events: list[Event], where: dict[int, int], sentences: list[Sen
                 event.date, event.time_expression = previous.date, previous.time_expression
         if event.kind in _STORY_KINDS and (event.date or event.time_expression):
             previous = event
+
+
+def _well_formed(event: Event) -> Event:
+    """Keep a meeting with a single known party as a generic event: a meeting takes two."""
+    if event.kind in ("Meeting", "Talks") and len(set(event.participants + event.hosts)) < 2:
+        event.kind = "Event"
+    if not event.participants and event.hosts:
+        event.participants, event.hosts = event.hosts, []
+    return event
 
 
 def _shares_agents(a: Event, b: Event) -> bool:
