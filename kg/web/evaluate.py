@@ -10,13 +10,26 @@ in the body where the format has room for it (see `mark_truncated`) and by the w
 from __future__ import annotations
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, XSD
 
-from kg.mapping import PREFIXES as _NAMESPACES
+from kg.ids import DIP, DIPST
 from kg.web import conneg, queryguard
 from kg.web.workers import Answer, Job, QueryFailed
 
 TRUNCATED_LINK = "urn:x-diplomacy-kg:truncated"
-PREFIXES = {name: str(namespace) for name, namespace in _NAMESPACES.items()}
+# The ontology's prefixes, written into Turtle/TriG/RDF-XML answers (kg.mapping has the same table,
+# but importing it would load the extractor into every worker process).
+PREFIXES = {
+    "dip": str(DIP),
+    "dipst": str(DIPST),
+    "schema": "https://schema.org/",
+    "prov": str(PROV),
+    "dct": str(DCTERMS),
+    "skos": str(SKOS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "rdfs": str(RDFS),
+}
 
 
 class _Full(Exception):
@@ -84,6 +97,11 @@ def evaluate(store: ox.Store, graphs: frozenset[str], job: Job) -> Answer:
 
 def dataset_arguments(job: Job, verdict: queryguard.Verdict) -> dict:
     """Return pyoxigraph's dataset keywords: the protocol dataset, the query's own, or the union of all graphs."""
+    base = {"base_iri": job.base_iri} if job.base_iri else {}
+    return base | _dataset(job, verdict)
+
+
+def _dataset(job: Job, verdict: queryguard.Verdict) -> dict:
     if job.default_graphs is not None or job.named_graphs is not None:
         return {
             "default_graph": [ox.NamedNode(iri) for iri in job.default_graphs or ()],

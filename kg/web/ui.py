@@ -10,7 +10,7 @@ from importlib import resources
 from flask import Blueprint, current_app, render_template, url_for
 
 from kg.ids import DEFAULT_BASE
-from kg.mapping import PREFIXES
+from kg.web.evaluate import PREFIXES
 
 bp = Blueprint("ui", __name__)
 
@@ -46,7 +46,7 @@ def examples(base: str = DEFAULT_BASE) -> list[Example]:
 
 def prefixes() -> dict[str, str]:
     """Return the prefixes the editor starts with: the ontology's, plus rdf."""
-    found = {name: str(ns) for name, ns in PREFIXES.items()}
+    found = dict(PREFIXES)
     found["rdf"] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     return dict(sorted(found.items()))
 

@@ -45,6 +45,7 @@ class Job:
     result_format: str | None = None  # media type for SELECT/ASK, None if the client accepts none
     graph_format: str | None = None  # media type for CONSTRUCT/DESCRIBE, None if the client accepts none
     max_rows: int = 10_000
+    base_iri: str | None = None  # relative IRIs in the query resolve against this (the endpoint URL)
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._release: Path | None = None
         self._count = 0  # workers of the current release, alive or starting
+        self._ready = False  # whether a worker of the current release has finished loading
         self._closed = False
 
     def run(self, release: Path, job: Job, timeout: float) -> Answer:
@@ -155,14 +157,9 @@ class QueryPool:
 
     def _run(self, release: Path, job: Job, deadline: float, timeout: float) -> Answer:
         self._ensure(release)
-        while True:
-            try:
-                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise QueryTimeout(timeout) from None
-            if worker.release == self._release:
-                break
-            worker.kill()
+        worker = self._checkout(deadline, timeout)
+        if not self._ready:  # the first workers are still loading: loading does not count against the query
+            deadline = time.monotonic() + timeout
         try:
             answer = worker.run(job, deadline, timeout)
         except QueryFailed as failure:
@@ -177,10 +174,22 @@ class QueryPool:
         self._checkin(worker)
         return answer
 
+    def _checkout(self, deadline: float, timeout: float) -> Worker:
+        """Take an idle worker; workers of a replaced release serve until a fresh one is ready."""
+        while True:
+            wait = max(0.0, deadline - time.monotonic()) if self._ready else LOAD_TIMEOUT
+            try:
+                worker = self._idle.get(timeout=wait)
+            except queue.Empty:
+                raise QueryTimeout(timeout) from None
+            if worker.release == self._release or not self._ready:
+                return worker
+            worker.kill()
+
     def _ensure(self, release: Path) -> None:
         with self._lock:
             if release != self._release:
-                self._release, self._count = release, 0
+                self._release, self._count, self._ready = release, 0, False
             while self._count < self.size and not self._closed:
                 self._count += 1
                 threading.Thread(target=self._spawn, args=(release,), daemon=True).start()
@@ -198,7 +207,9 @@ class QueryPool:
 
     def _checkin(self, worker: Worker) -> None:
         with self._lock:
-            keep = not self._closed and worker.release == self._release
+            current = worker.release == self._release
+            self._ready = self._ready or current
+            keep = not self._closed and (current or not self._ready)
         if keep:
             self._idle.put(worker)
         else:
@@ -268,6 +279,10 @@ def _serve(conn: Connection, release: Path, store_mode: str) -> None:
             continue
         except MemoryError:
             conn.send(("error", {"kind": "query-aborted", "message": "the query used more memory than allowed"}))
+            continue
+        except Exception:
+            log.exception("query failed in the engine")
+            conn.send(("error", {"kind": "engine-error", "message": "the query engine failed on it", "status": 500}))
             continue
         meta = asdict(answer)
         body = meta.pop("body")

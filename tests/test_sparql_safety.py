@@ -1,0 +1,396 @@
+"""Abuse of /sparql, one test per safety promise: read-only, no outbound requests, no crash, bounded."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset
+
+from kg.web import create_app
+from kg.web.testing import publish_dataset
+
+SAMPLE = Path(__file__).parent / "data" / "sparql" / "sample.trig"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+# Five-way cartesian product of the sample (~10^10 rows): runs for hours, at flat memory.
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+# The same product, sorted: the engine must hold every row, so memory runs away.
+RUNAWAY_MEMORY = "SELECT ?a ?d ?g ?j ?m WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o } ORDER BY ?a ?d"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("safety-data")
+    dataset = Dataset()
+    dataset.parse(SAMPLE, format="trig")
+    publish_dataset(folder, dataset)
+    return folder
+
+
+def make_app(data_dir: Path, **settings):
+    defaults = {"DATA_DIR": str(data_dir), "QUERY_TIMEOUT": 2, "QUERY_MEMORY_MB": 1024, "MAX_QUERY_BYTES": 100_000}
+    return create_app(defaults | settings)
+
+
+@pytest.fixture(scope="module")
+def app(data_dir):
+    app = make_app(data_dir, MAX_ROWS=3)
+    yield app
+    app.extensions["kg_query_pool"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def count(response) -> int:
+    assert response.status_code == 200, response.data
+    return int(response.get_json(force=True)["results"]["bindings"][0]["n"]["value"])
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self):
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen()
+        self.server.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/sparql"
+        self.connections: list[tuple] = []
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while self.running:
+            try:
+                conn, peer = self.server.accept()
+            except TimeoutError:
+                continue
+            self.connections.append(peer)
+            conn.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.server.close()
+
+
+@pytest.fixture
+def listener():
+    listening = Listener()
+    yield listening
+    listening.close()
+
+
+# --- 6. read-only ------------------------------------------------------------------------------
+
+
+def store_quads(data_dir: Path) -> int:
+    return len(ox.Store.read_only(str((data_dir / "current" / "store").resolve())))
+
+
+@pytest.mark.parametrize(
+    "request_args",
+    [
+        {"method": "POST", "data": {"update": "CLEAR ALL"}},
+        {"method": "POST", "data": b"CLEAR ALL", "content_type": "application/sparql-update"},
+        {"method": "POST", "data": b"DROP ALL", "content_type": "application/sparql-update; charset=utf-8"},
+        {"method": "GET", "query_string": {"update": "CLEAR ALL"}},
+        {"method": "GET", "query_string": {"query": "CLEAR ALL"}},
+        {"method": "GET", "query_string": {"query": "DROP GRAPH <https://w3id.org/diplomacy-kg/graph/reference>"}},
+        {"method": "POST", "data": {"query": "INSERT DATA { <http://a> <http://b> <http://c> }"}},
+        {"method": "POST", "data": b"DELETE WHERE { ?s ?p ?o }", "content_type": "application/sparql-query"},
+        {"method": "GET", "query_string": {"query": "LOAD <http://example.org/data.ttl>"}},
+        {"method": "POST", "data": {"query": "ASK {}", "update": "CLEAR ALL"}},
+    ],
+)
+def test_updates_are_refused_and_the_store_is_unchanged(client, data_dir, request_args):
+    before = store_quads(data_dir), count(client.get("/sparql", query_string={"query": COUNT}))
+    response = client.open("/sparql", **request_args)
+    assert response.status_code == 403
+    assert response.get_json(force=True)["type"] == "update-refused"
+    assert (store_quads(data_dir), count(client.get("/sparql", query_string={"query": COUNT}))) == before
+
+
+# --- 7. never contacts another machine ---------------------------------------------------------
+
+SERVICE_SPELLINGS = [
+    "SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    "select * where { service <{url}> { ?s ?p ?o } }",
+    "SELECT * WHERE { SeRvIcE SILENT <{url}> { ?s ?p ?o } }",
+    "SELECT * WHERE { service silent <{url}> { ?s ?p ?o } }",
+    "# a comment first\nSELECT * WHERE {\n  # SERVICE in a comment, then for real\n  SERVICE <{url}> { ?s ?p ?o }\n}",
+    "SELECT * WHERE { SERV\\u0049CE <{url}> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053\\u0045RVICE <{url}> { ?s ?p ?o } }",
+    "SELECT * WHERE { VALUES ?endpoint { <{url}> } SERVICE ?endpoint { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <{url}> { ?s ?q ?r } } }",
+    "SELECT * WHERE { { SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } } } }",
+    "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <{url}> { ?s ?p ?o } } }",
+    "SELECT * WHERE { { ?s ?p ?o } UNION { SERVICE SILENT <{url}> { ?s ?p ?o } } }",
+    "ASK { SERVICE <{url}> { ?s ?p ?o } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    "PREFIX ep: <{base}> SELECT * WHERE { SERVICE ep:sparql { ?s ?p ?o } }",
+    "SELECT * FROM <{url}> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <{url}> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o }\nSERVICE <{url}> { }",
+]
+
+
+def test_service_and_remote_from_are_refused_without_any_connection(client, listener):
+    base = listener.url.removesuffix("sparql")
+    for template in SERVICE_SPELLINGS:
+        query = template.replace("{url}", listener.url).replace("{base}", base)
+        for response in (
+            client.get("/sparql", query_string={"query": query}),
+            client.post("/sparql", data={"query": query}),
+            client.post("/sparql", data=query.encode(), content_type="application/sparql-query"),
+        ):
+            assert response.status_code == 400, (query, response.data)
+            assert response.get_json(force=True)["type"] in ("service-refused", "remote-dataset", "query-syntax")
+    time.sleep(0.5)
+    assert listener.connections == []
+
+
+def test_protocol_dataset_naming_another_server_is_never_fetched(client, listener):
+    for name in ("default-graph-uri", "named-graph-uri"):
+        response = client.get("/sparql", query_string={"query": COUNT, name: listener.url})
+        assert count(response) == 0  # an unknown graph is an empty graph, never a download
+    response = client.post("/sparql", data={"query": f"LOAD <{listener.url}>"})
+    assert response.status_code == 403
+    time.sleep(0.5)
+    assert listener.connections == []
+
+
+# --- 8. queries that would crash the engine ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000,
+        "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 10_000 + "?o" + ")" * 10_000 + ") }",
+        "SELECT * WHERE { ?s " + "(" * 40_000 + "<http://p>" + ")" * 40_000 + " ?o }",
+        "SELECT * WHERE { ?s ?p " + "[ <http://p> " * 3000 + "]" * 3000 + " }",
+        "SELECT * WHERE " + "{ SELECT * WHERE " * 1500 + "{}" + "}" * 1500,
+    ],
+    ids=["groups", "filter-parentheses", "path-parentheses", "blank-node-brackets", "subqueries"],
+)
+def test_deep_nesting_is_refused_in_milliseconds_and_the_server_stays_up(client, query):
+    started = time.monotonic()
+    response = client.post("/sparql", data=query.encode(), content_type="application/sparql-query")
+    assert response.status_code == 400
+    assert response.get_json(force=True)["type"] == "too-deeply-nested"
+    assert time.monotonic() - started < 0.5
+    assert count(client.get("/sparql", query_string={"query": COUNT})) > 0
+
+
+def test_moderate_nesting_still_runs(client):
+    query = "SELECT (COUNT(*) AS ?n) WHERE " + "{" * 150 + " ?s ?p ?o " + "}" * 150
+    assert count(client.get("/sparql", query_string={"query": query})) > 0
+
+
+# --- 9. time and memory limits -----------------------------------------------------------------
+
+
+def test_query_past_the_time_limit_is_stopped_and_others_still_answer(app):
+    client = app.test_client()
+    outcome = {}
+
+    def run_cartesian():
+        started = time.monotonic()
+        outcome["response"] = client.get("/sparql", query_string={"query": CARTESIAN})
+        outcome["seconds"] = time.monotonic() - started
+
+    slow = threading.Thread(target=run_cartesian)
+    slow.start()
+    time.sleep(0.3)
+    answered = time.monotonic()
+    assert count(app.test_client().get("/sparql", query_string={"query": COUNT})) > 0
+    assert time.monotonic() - answered < 1.0
+    slow.join()
+    assert outcome["response"].status_code == 503
+    assert outcome["response"].get_json(force=True)["type"] == "query-timeout"
+    assert outcome["seconds"] < 3.0
+
+
+def test_lower_timeout_parameter_is_honoured(client):
+    started = time.monotonic()
+    response = client.get("/sparql", query_string={"query": CARTESIAN, "timeout": "0.5"})
+    assert response.status_code == 503
+    assert time.monotonic() - started < 1.5
+
+
+def test_higher_timeout_parameter_does_not_lift_the_limit(client):
+    started = time.monotonic()
+    response = client.get("/sparql", query_string={"query": CARTESIAN, "timeout": "600"})
+    assert response.status_code == 503
+    assert time.monotonic() - started < 3.0
+
+
+def test_stopped_query_releases_its_cpu(app):
+    pool = app.extensions["kg_query_pool"]
+    before = {w.process.pid for w in list(pool._idle.queue)}
+    response = app.test_client().get("/sparql", query_string={"query": CARTESIAN, "timeout": "0.5"})
+    assert response.status_code == 503
+    time.sleep(0.2)
+    gone = [pid for pid in before if not Path(f"/proc/{pid}").exists() or _is_zombie(pid)]
+    assert gone, "the worker that ran the query should have been killed"
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_runaway_memory_query_is_stopped_without_taking_the_server_down(data_dir):
+    app = make_app(data_dir, QUERY_TIMEOUT=30, QUERY_MEMORY_MB=1024, QUERY_WORKERS=1)
+    try:
+        client = app.test_client()
+        started = time.monotonic()
+        response = client.get("/sparql", query_string={"query": RUNAWAY_MEMORY})
+        assert response.status_code == 503
+        assert response.get_json(force=True)["type"] == "query-aborted"
+        assert time.monotonic() - started < 30
+        assert count(client.get("/sparql", query_string={"query": COUNT})) > 0
+    finally:
+        app.extensions["kg_query_pool"].close()
+
+
+# --- 10. result size cap -----------------------------------------------------------------------
+
+SELECT_ALL = "SELECT ?s WHERE { ?s ?p ?o }"
+
+
+def test_truncated_json_says_so_in_header_and_body(client):
+    response = client.get("/sparql", query_string={"query": SELECT_ALL})
+    body = response.get_json(force=True)
+    assert response.headers["X-KG-Truncated"] == "true"
+    assert response.headers["X-KG-Max-Rows"] == "3"
+    assert len(body["results"]["bindings"]) == 3
+    assert body["head"]["link"] == ["urn:x-diplomacy-kg:truncated:max-rows=3"]
+
+
+def test_truncated_xml_carries_a_link(client):
+    response = client.get("/sparql", query_string={"query": SELECT_ALL, "format": "xml"})
+    parsed = ox.parse_query_results(response.data, ox.QueryResultsFormat.XML)
+    assert len(list(parsed)) == 3
+    assert b'<link href="urn:x-diplomacy-kg:truncated:max-rows=3"/>' in response.data
+
+
+@pytest.mark.parametrize("name", ["csv", "tsv"])
+def test_truncated_csv_and_tsv_are_flagged_in_the_header(client, name):
+    response = client.get("/sparql", query_string={"query": SELECT_ALL, "format": name})
+    assert response.headers["X-KG-Truncated"] == "true"
+    assert len(response.data.decode().strip().splitlines()) == 4  # header + 3 rows
+
+
+def test_truncated_turtle_says_so_in_a_comment(client):
+    response = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
+    assert response.headers["X-KG-Truncated"] == "true"
+    assert response.data.startswith(b"# truncated")
+    assert len(list(ox.parse(response.data, ox.RdfFormat.TURTLE))) == 3
+
+
+def test_answer_within_the_cap_is_not_flagged(client):
+    response = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"})
+    assert "X-KG-Truncated" not in response.headers
+    assert "link" not in response.get_json(force=True)["head"]
+
+
+# --- 11. request limits ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_app(data_dir):
+    app = make_app(data_dir, MAX_QUERY_BYTES=2000, MAX_CONCURRENT_QUERIES=1, QUERY_WORKERS=1)
+    yield app
+    app.extensions["kg_query_pool"].close()
+
+
+def padded(size: int) -> str:
+    return "ASK {}" + " " * size
+
+
+def test_body_over_the_limit_is_413(small_app):
+    client = small_app.test_client()
+    direct = client.post("/sparql", data=padded(5000).encode(), content_type="application/sparql-query")
+    form = client.post("/sparql", data={"query": padded(5000)})
+    assert direct.status_code == form.status_code == 413
+
+
+def test_query_string_over_the_limit_is_414(small_app):
+    response = small_app.test_client().get("/sparql", query_string={"query": padded(5000)})
+    assert response.status_code == 414
+
+
+def test_too_many_queries_in_flight_get_503_with_retry_after_at_once(small_app):
+    def run_slow():
+        small_app.test_client().get("/sparql", query_string={"query": CARTESIAN, "timeout": "1.5"})
+
+    slow = threading.Thread(target=run_slow)
+    slow.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    response = small_app.test_client().get("/sparql", query_string={"query": COUNT})
+    assert time.monotonic() - started < 0.2
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.get_json(force=True)["type"] == "too-many-queries"
+    slow.join()
+
+
+# --- 12. errors are short and typed ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", ["SELECT * WHERE { ?s ?p }", "SELECT * WHERE { ?s ?p ?o } GROUP BY", "PREFIX x: SELECT", "}"]
+)
+def test_errors_carry_no_stack_trace_or_path(client, data_dir, query):
+    response = client.get("/sparql", query_string={"query": query})
+    text = response.data.decode()
+    assert response.status_code == 400
+    assert len(text) < 600
+    for leak in ("Traceback", 'File "', str(data_dir), os.getcwd(), "site-packages"):
+        assert leak not in text
+
+
+def test_no_release_published_is_a_503(tmp_path):
+    app = make_app(tmp_path)
+    response = app.test_client().get("/sparql", query_string={"query": COUNT})
+    assert response.status_code == 503
+    assert response.get_json(force=True)["type"] == "no-data"
+    app.extensions["kg_query_pool"].close()
+
+
+# --- 13. CORS ----------------------------------------------------------------------------------
+
+
+def test_reads_are_open_to_any_origin(client):
+    response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://elsewhere.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "X-KG-Truncated" in response.headers["Access-Control-Expose-Headers"]
+
+
+def test_preflight_is_answered(client):
+    response = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://elsewhere.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in response.headers["Access-Control-Allow-Headers"]
