@@ -117,6 +117,7 @@ def write_release(
     for name, content in extra_files.items():
         (dumps / name).write_bytes(content)
     manifest = build_manifest(build_id, store, dumps, counts)
+    _add_void(dumps, store, manifest)
     (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     del store
 
@@ -167,6 +168,13 @@ def build_manifest(build_id: str, store: ox.Store, folder: Path, counts: dict[st
         "graphs": graphs,
         "files": files,
     }
+
+
+def _add_void(dumps: Path, store: ox.Store, manifest: dict) -> None:
+    """Describe the release in VoID + DCAT (`void.ttl`, listed in the manifest) from its store and dump files."""
+    from kg.web.void import add_void  # imported here: kg.web imports this module to find the live release
+
+    add_void(dumps, store, manifest)
 
 
 def _gzip(path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from kg import config as kg_config
-from kg.web import release, sparql, ui
+from kg.web import dumps, home, release, resources, sparql, ui, void
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -19,6 +19,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     release.init_app(app)
     sparql.init_app(app)
     app.register_blueprint(ui.bp)
+    for linked_data in (home.bp, resources.bp, dumps.bp, void.bp):
+        app.register_blueprint(linked_data)
 
     @app.get("/healthz")
     def healthz():

@@ -1,0 +1,317 @@
+"""Linked Data: every `/id/…` and `/graph/…` IRI under the base answers with HTML or RDF, whatever the host."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from kg.ids import DIP
+from kg.web import conneg, docs
+from kg.web.describe import (
+    DIP_REPORT,
+    OWL_SAME_AS,
+    PREFIXES,
+    RDF_TYPE,
+    RDFS_LABEL,
+    Labeller,
+    Views,
+    describe,
+    describe_graph,
+    exists,
+    highlight,
+    locate,
+)
+from kg.web.release import Release, get_release
+
+bp = Blueprint("resources", __name__)
+
+SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+ARTICLE_TEXT = ox.NamedNode(str(DIP.articleText))
+MENTIONS = ox.NamedNode(str(DIP.mentions))
+# Shown in the page's header or its own section, so left out of the generic property table.
+_HEADER_PREDICATES = (RDF_TYPE, RDFS_LABEL, SKOS_ALT, OWL_SAME_AS, DIP_REPORT, ARTICLE_TEXT)
+_FIXED_ROOT = "https://w3id.org/diplomacy-kg/"  # ontology and shapes IRIs do not move with KG_BASE_IRI
+
+
+@bp.app_template_filter("href")
+def local_href(iri: str) -> str:
+    """Return the link for an IRI: IRIs of this dataset and its vocabulary point at the server that answers."""
+    base = current_app.config["BASE_IRI"]
+    for root in (base, _FIXED_ROOT):
+        if iri.startswith(root):
+            return request.url_root + iri[len(root) :]
+    return iri
+
+
+_CURIE_PREFIXES = {
+    **{ns: p for p, ns in PREFIXES.items()},
+    "http://www.w3.org/ns/shacl#": "sh",
+    "https://www.gdeltproject.org/data/cameo#": "cameo",
+    "https://w3id.org/plover#": "plover",
+    "http://xmlns.com/foaf/0.1/": "foaf",
+    "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#": "nif",
+    "https://w3id.org/diplomacy-kg/shapes#": "dipsh",
+}
+
+
+@bp.app_template_filter("curie")
+def curie(iri: str) -> str:
+    """Return `prefix:name` for an IRI in a well-known namespace, else the IRI."""
+    for namespace, prefix in _CURIE_PREFIXES.items():
+        if iri.startswith(namespace) and "/" not in iri[len(namespace) :]:
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+@bp.get("/id/<path:path>")
+def resource(path: str):
+    """Answer for one data IRI: its page, or its description in the negotiated (or suffixed) RDF format."""
+    release = _release()
+    iri, suffix_format = _resolve(release.store, f"id/{path}")
+    fmt = suffix_format or _negotiate()
+    if fmt != conneg.HTML:
+        return rdf_response(describe(release.store, iri), fmt, iri)
+    return _vary(render_page(release, iri))
+
+
+@bp.get("/graph/<path:path>")
+def graph(path: str):
+    """Answer for one named graph: a page listing what it holds, or its triples as RDF."""
+    release = _release()
+    iri, suffix_format = _resolve(release.store, f"graph/{path}")
+    if not release.store.contains_named_graph(iri):
+        return rdf_or_page_for_node(release, iri, suffix_format)
+    fmt = suffix_format or _negotiate()
+    if fmt != conneg.HTML:
+        return rdf_response(describe_graph(release.store, iri), fmt, iri)
+    views = Views(release.store, Labeller(release.store, docs.vocabulary()))
+    subjects = {q.subject for q in release.store.quads_for_pattern(None, None, None, iri)}
+    about = [s for s in subjects if isinstance(s, ox.NamedNode)]
+    rows = sorted(
+        ((views.labeller.term(s), views.types(s)) for s in about),
+        key=lambda r: (r[1][0].label if r[1] else "", r[0].label),
+    )
+    article = next((t for t, types in rows if any(c.value == str(DIP.Article) for c in types)), None)
+    size = sum(1 for _ in release.store.quads_for_pattern(None, None, None, iri))
+    page = render_template(
+        "graph.html",
+        iri=iri.value,
+        rows=rows,
+        size=size,
+        article=article,
+        properties=views.properties(iri),
+        formats=conneg.RDF_FORMATS,
+    )
+    return _vary(Response(page, mimetype="text/html"))
+
+
+def rdf_or_page_for_node(release: Release, iri: ox.NamedNode, suffix_format):
+    """Answer for an IRI under /graph/ that names no graph but is described (e.g. only as a subject)."""
+    fmt = suffix_format or _negotiate()
+    if fmt != conneg.HTML:
+        return rdf_response(describe(release.store, iri), fmt, iri)
+    return _vary(render_page(release, iri))
+
+
+def render_page(release: Release, iri: ox.NamedNode) -> Response:
+    """Render the HTML page of a resource: an article page for articles, an entity page for everything else."""
+    views = Views(release.store, Labeller(release.store, docs.vocabulary()))
+    types = views.types(iri)
+    is_a = {t.value for t in types}
+    is_article = str(DIP.Article) in is_a
+    mentions = (MENTIONS,) if is_article else ()
+    common = {
+        "iri": iri.value,
+        "label": views.labeller.label(iri),
+        "types": types,
+        "properties": views.properties(iri, skip=_HEADER_PREDICATES + mentions),
+        "incoming": views.incoming(iri, skip=(MENTIONS,)),
+        "formats": conneg.RDF_FORMATS,
+    }
+    if is_article:
+        return Response(render_template("article.html", **common, **article_view(views, iri)), mimetype="text/html")
+    alt = sorted({q.object.value for q in release.store.quads_for_pattern(iri, SKOS_ALT, None)})
+    same_as = sorted(
+        {views.labeller.term(q.object) for q in release.store.quads_for_pattern(iri, OWL_SAME_AS, None)},
+        key=lambda t: t.value,
+    )
+    page = render_template(
+        "entity.html",
+        **common,
+        alt_labels=alt,
+        same_as=same_as,
+        evidence=views.evidence(iri),
+        holdings=views.holdings(iri) if str(DIP.Person) in is_a else [],
+        holders=views.holders(iri) if str(DIP.Position) in is_a else [],
+        events=views.events(iri),
+        quotes=views.quotes(iri),
+        quotes_at=views.quotes_at(iri),
+        relations=views.relations(iri) if str(DIP.Country) in is_a else [],
+        mentioned_in=views.mentioned_in(iri),
+    )
+    return Response(page, mimetype="text/html")
+
+
+def article_view(views: Views, article: ox.NamedNode) -> dict:
+    """Return what the article page shows: metadata, mentions, facts and the text with each fact marked."""
+    text_node = next(iter(views.store.quads_for_pattern(article, ARTICLE_TEXT, None)), None)
+    text = text_node.object.value if text_node else None
+    facts = views.article_facts(article)
+    spans, unplaced = [], []
+    for number, fact in enumerate(facts, start=1):
+        place = locate(text, fact.evidence[0]) if text and fact.evidence else None
+        if place:
+            spans.append((*place, number))
+        else:
+            unplaced.append(number)
+    mentions = [views.labeller.term(q.object) for q in views.store.quads_for_pattern(article, MENTIONS, None)]
+    mentions_by_type: dict[str, list] = {}
+    for term in sorted(set(mentions), key=lambda t: t.label):
+        kinds = views.types(ox.NamedNode(term.value))
+        mentions_by_type.setdefault(kinds[0].label if kinds else "Other", []).append(term)
+    return {
+        "text": text,
+        "segments": highlight(text, spans) if text else [],
+        "facts": facts,
+        "unplaced": unplaced,
+        "mentions": dict(sorted(mentions_by_type.items())),
+    }
+
+
+def rdf_response(triples: list, fmt: conneg.Format, iri: ox.NamedNode) -> Response:
+    """Serialize a description in `fmt` with the headers a Linked Data client expects."""
+    if fmt.writer in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    body = ox.serialize(triples, format=fmt.writer, prefixes=PREFIXES)
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["Link"] = f'<{iri.value}>; rel="canonical"'
+    return _vary(response)
+
+
+def _resolve(store: ox.Store, path: str) -> tuple[ox.NamedNode, conneg.Format | None]:
+    """Map a request path to the IRI it names under the base, with the format a suffix (`.ttl`) asks for."""
+    base = current_app.config["BASE_IRI"]
+    iri = _node(base + path)
+    if iri is not None and exists(store, iri):
+        return iri, None
+    stem, dot, suffix = path.rpartition(".")
+    fmt = conneg.by_name(conneg.RDF_FORMATS, suffix) if dot and "/" not in suffix else None
+    iri = _node(base + stem) if fmt else None
+    if iri is not None and exists(store, iri):
+        return iri, fmt
+    abort(404)
+
+
+def _node(iri: str) -> ox.NamedNode | None:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
+def _negotiate():
+    fmt = conneg.negotiate(request.accept_mimetypes, conneg.RDF_FORMATS, html=True)
+    if fmt is None:
+        accepted = ", ".join([conneg.HTML, *(f.media_type for f in conneg.RDF_FORMATS)])
+        abort(
+            _vary(
+                Response(f"406 Not Acceptable: this resource is available as {accepted}\n", 406, mimetype="text/plain")
+            )
+        )
+    return fmt
+
+
+def _release() -> Release:
+    release = get_release()
+    if release is None:
+        abort(
+            Response(
+                "503 Service Unavailable: no graph has been published yet; run `kg build`.\n",
+                503,
+                mimetype="text/plain",
+            )
+        )
+    return release
+
+
+def _vary(response: Response) -> Response:
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/ontology")
+@bp.get("/ontology/<path:rest>")
+def ontology(rest: str = ""):
+    """Answer for the ontology and its terms: generated documentation, or the ontology file by conneg."""
+    path = docs.ontology_file()
+    if rest:
+        rest, suffix_format = _vocabulary_suffix(rest)
+        if not _defines(docs.load(path), f"{_FIXED_ROOT}ontology/{rest}"):
+            abort(404)
+    else:
+        suffix_format = None
+    return _document(path, suffix_format, lambda graph: render_template("ontology.html", **docs.ontology_doc(graph)))
+
+
+@bp.get("/ontology.<suffix>")
+def ontology_file(suffix: str):
+    """Answer `/ontology.ttl` and the like: the ontology in the format its suffix names."""
+    return _document(docs.ontology_file(), _suffix_format(suffix), None)
+
+
+@bp.get("/shapes")
+def shapes():
+    """Answer for the shapes: a page listing each shape and what it checks, or the shapes file by conneg."""
+    return _document(
+        docs.shapes_file(), None, lambda graph: render_template("shapes.html", shapes=docs.shapes_doc(graph))
+    )
+
+
+@bp.get("/shapes.<suffix>")
+def shapes_file(suffix: str):
+    """Answer `/shapes.ttl` and the like: the shapes in the format its suffix names."""
+    return _document(docs.shapes_file(), _suffix_format(suffix), None)
+
+
+def _document(path, suffix_format, render):
+    """Serve a vocabulary file: the Turtle file as written, another RDF format, or its HTML documentation."""
+    if not path.exists():
+        abort(404)
+    fmt = suffix_format or (_negotiate() if render else conneg.RDF_FORMATS[0])
+    if fmt == conneg.HTML:
+        return _vary(Response(render(docs.load(path)), mimetype="text/html"))
+    if fmt.writer == ox.RdfFormat.TURTLE:
+        return _vary(Response(path.read_bytes(), content_type=fmt.content_type))
+    triples = [
+        ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+    ]
+    return rdf_response(triples, fmt, ox.NamedNode(f"{_FIXED_ROOT}{path.stem}"))
+
+
+def _suffix_format(suffix: str) -> conneg.Format:
+    fmt = conneg.by_name(conneg.RDF_FORMATS, suffix)
+    if fmt is None:
+        abort(404)
+    return fmt
+
+
+def _vocabulary_suffix(rest: str) -> tuple[str, conneg.Format | None]:
+    stem, dot, suffix = rest.rpartition(".")
+    fmt = conneg.by_name(conneg.RDF_FORMATS, suffix) if dot else None
+    return (stem, fmt) if fmt else (rest, None)
+
+
+def _defines(graph, iri: str) -> bool:
+    """Return whether the vocabulary names `iri` or terms in its namespace (`iri#…`)."""
+    return any(str(n) == iri or str(n).startswith(iri + "#") for t in graph for n in (t[0], t[2]))
+
+
+@bp.errorhandler(404)
+def not_found(error):
+    """Answer an unknown IRI: a page for browsers, one line of text for other clients."""
+    wants_html = conneg.negotiate(request.accept_mimetypes, conneg.RDF_FORMATS, html=True) == conneg.HTML
+    if wants_html:
+        response = Response(render_template("404.html", path=request.path), 404, mimetype="text/html")
+    else:
+        response = Response(f"404 Not Found: nothing is known about {request.path}\n", 404, mimetype="text/plain")
+    return _vary(response)
