@@ -192,14 +192,15 @@ class Mapper:
         date_text: str | None = None,
     ) -> None:
         """Link a fact to the article supporting it through a dip:Report carrying the evidence span."""
+        # Offsets are plain xsd:integer: Oxigraph stores derived integer types as xsd:integer anyway.
         report = self.iris.entity("report", counter.next_slug("report"))
         graph.add((subject, DIP.reportedIn, article))
         graph.add((subject, DIP.report, report))
         graph.add((report, RDF.type, DIP.Report))
         graph.add((report, DIP.reportedIn, article))
         graph.add((report, DIP.evidenceText, Literal(evidence.text)))
-        graph.add((report, DIP.beginIndex, Literal(evidence.start, datatype=XSD.nonNegativeInteger)))
-        graph.add((report, DIP.endIndex, Literal(evidence.end, datatype=XSD.nonNegativeInteger)))
+        graph.add((report, DIP.beginIndex, Literal(evidence.start)))
+        graph.add((report, DIP.endIndex, Literal(evidence.end)))
         if wording:
             graph.add((report, DIP.wording, Literal(wording, lang="en")))
         if date_text:
