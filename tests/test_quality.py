@@ -21,9 +21,20 @@ MIN_MERGES = 12
 @pytest.fixture(scope="module")
 def summary(seed_release) -> dict[str, str]:
     result = subprocess.run(
-        [sys.executable, str(GOLD / "kg_score.py"), "--kg", str(seed_release / "dumps" / "kg.trig"),
-         "--gold", str(GOLD), "--entities", str(GOLD.parent / "data" / "reference-entities.tsv"), "--verbose"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            str(GOLD / "kg_score.py"),
+            "--kg",
+            str(seed_release / "dumps" / "kg.trig"),
+            "--gold",
+            str(GOLD),
+            "--entities",
+            str(GOLD.parent / "data" / "reference-entities.tsv"),
+            "--verbose",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     print(result.stdout)
     line = result.stdout.strip().splitlines()[-1]

@@ -1,0 +1,144 @@
+"""The pipeline end to end and the publishing gate, through the `kg` command."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Literal, URIRef
+
+from kg import build as build_module
+from kg.cli import main
+from kg.ids import DIP
+from kg.publish import current_release
+from tests.conftest import SEEDS
+
+
+def run(*args: str) -> int:
+    return main(list(args))
+
+
+def test_seed_build_publishes_every_article(seed_release):
+    store = ox.Store.read_only(str(seed_release / "store"))
+    identifiers = {
+        row["id"].value
+        for row in store.query(
+            "SELECT ?id { ?a a <https://w3id.org/diplomacy-kg/ontology#Article> ; "
+            "<http://purl.org/dc/terms/identifier> ?id }",
+            use_default_graph_as_union=True,
+        )
+    }
+    assert identifiers == {p.stem for p in SEEDS.glob("*.txt")}
+
+
+def test_build_records_provenance(seed_release):
+    store = ox.Store.read_only(str(seed_release / "store"))
+    ask = store.query(
+        "PREFIX prov: <http://www.w3.org/ns/prov#> ASK { GRAPH ?g { ?b a prov:Activity ; prov:startedAtTime ?t ;"
+        " prov:endedAtTime ?e ; prov:used ?article ; prov:wasAssociatedWith ?agent . } }"
+    )
+    assert bool(ask)
+
+
+def test_rebuilding_the_same_input_gives_the_same_iris(seed_release, tmp_path):
+    assert run("build", str(SEEDS), "--data-dir", str(tmp_path)) == 0
+    again = ox.Store.read_only(str(current_release(tmp_path) / "store"))
+    first = ox.Store.read_only(str(seed_release / "store"))
+    query = "SELECT DISTINCT ?s { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && !CONTAINS(STR(?g), '/graph/build')) }"
+    assert {r[0] for r in again.query(query)} == {r[0] for r in first.query(query)}
+
+
+def test_unreadable_article_stops_publishing_unless_keep_going(tmp_path, capsys):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "good.txt").write_text("published: 2024-05-02\n\nArmenia and Azerbaijan held talks.", "utf-8")
+    (articles / "bad.txt").write_bytes(b"\xff\xfe not text")
+    data = tmp_path / "data"
+    assert run("build", str(articles), "--data-dir", str(data)) == 2
+    assert "bad.txt" in capsys.readouterr().err
+    assert current_release(data) is None
+    assert run("build", str(articles), "--data-dir", str(data), "--keep-going") == 2
+    assert current_release(data) is not None
+
+
+def test_a_graph_that_violates_the_shapes_is_not_published_and_the_old_one_stays(tmp_path, monkeypatch, capsys):
+    data = tmp_path / "data"
+    assert run("build", str(SEEDS), "--data-dir", str(data)) == 0
+    live = current_release(data)
+    manifest = (live / "dumps" / "manifest.json").read_text()
+    real = build_module.extract_dataset
+
+    def with_a_broken_event(*args, **kwargs) -> Dataset:
+        dataset = real(*args, **kwargs)
+        graph = dataset.graph(URIRef("https://w3id.org/diplomacy-kg/graph/article/000-c5c4a0f7f48c0c1c"))
+        event = URIRef("https://w3id.org/diplomacy-kg/id/event/broken")
+        graph.add((event, URIRef(str(DIP.date)), Literal("27 August")))  # not a date: a violation
+        graph.add((event, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), DIP.Meeting))
+        return dataset
+
+    monkeypatch.setattr(build_module, "extract_dataset", with_a_broken_event)
+    assert run("build", str(SEEDS), "--data-dir", str(data)) == 1
+    err = capsys.readouterr().err
+    assert "does NOT conform" in err
+    assert current_release(data) == live
+    assert (live / "dumps" / "manifest.json").read_text() == manifest
+    failed = list((data / "failed").iterdir())
+    assert len(failed) == 1 and (failed[0] / "validation-report.ttl").exists()
+
+
+def test_validate_command_checks_an_rdf_file(seed_release, tmp_path, capsys):
+    assert run("validate", str(seed_release / "dumps" / "kg.trig")) == 0
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix dip: <https://w3id.org/diplomacy-kg/ontology#> .\n"
+        '<https://example.org/e> a dip:Meeting ; dip:date "soon" .\n',
+        "utf-8",
+    )
+    assert run("validate", str(bad)) == 1
+    assert "https://example.org/e" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "tsv", "xml"])
+def test_query_command_prints_results(seed_data_dir, capsysbinary, fmt):
+    code = run("query", "SELECT (COUNT(*) AS ?n) { ?s a ?k }", "--data-dir", str(seed_data_dir), "--format", fmt)
+    assert code == 0
+    out = capsysbinary.readouterr().out.decode()
+    assert "n" in out and any(ch.isdigit() for ch in out)
+
+
+def test_query_command_reports_a_syntax_error(seed_data_dir, capsys):
+    assert run("query", "SELEC nonsense", "--data-dir", str(seed_data_dir)) == 2
+    assert "syntax error" in capsys.readouterr().err
+
+
+def test_query_before_any_build_says_what_to_do(tmp_path, capsys):
+    assert run("query", "ASK {}", "--data-dir", str(tmp_path)) == 2
+    assert "kg build" in capsys.readouterr().err
+
+
+def test_stats_counts_classes_articles_and_graphs(seed_data_dir, capsys):
+    assert run("stats", "--json", "--data-dir", str(seed_data_dir)) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["quads"] > 0
+    assert figures["classes"]["https://w3id.org/diplomacy-kg/ontology#Article"] == 5
+    assert len(figures["articles"]) == 5
+    assert any(g.endswith("/graph/reference") for g in figures["graphs"])
+
+
+def test_export_writes_the_dump(seed_data_dir, tmp_path):
+    out = tmp_path / "kg.nt"
+    assert run("export", "--format", "ntriples", "-o", str(out), "--data-dir", str(seed_data_dir)) == 0
+    store = ox.Store()
+    store.load(out.read_bytes(), format=ox.RdfFormat.N_TRIPLES)
+    assert len(store) > 100
+
+
+def test_every_command_has_help_and_is_in_the_readme(capsys):
+    readme = (SEEDS.parent / "README.md").read_text("utf-8")
+    for command in ("build", "validate", "query", "stats", "export"):
+        with pytest.raises(SystemExit) as exit_info:
+            run(command, "--help")
+        assert exit_info.value.code == 0
+        assert len(capsys.readouterr().out) > 200
+        assert f"kg {command}" in readme
