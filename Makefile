@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help install build serve test lint format bench eval clean
+.PHONY: help install build serve test lint format bench eval vendor clean
 
 # The scorer and gold of the shared workspace when present, else the copies under tests/gold.
 SHARED   ?= ../shared
@@ -30,7 +30,7 @@ build: $(STAMP) ## build the graph from seeds/ and publish it into var/
 	$(BIN)/kg build seeds
 
 serve: build ## build, then serve on http://127.0.0.1:5000 (HOST, PORT) with gunicorn
-	$(BIN)/gunicorn --config python:kg.web.gunicorn_conf --bind $(HOST):$(PORT) 'kg.web:create_app()'
+	$(BIN)/gunicorn --config python:kg.web.gunicorn_conf --bind $(HOST):$(PORT) --limit-request-line 0 'kg.web:create_app()'
 
 test: $(STAMP) lint ## run lint and the whole test suite
 	$(BIN)/pytest
@@ -48,3 +48,19 @@ format: $(STAMP) ## reformat the code with ruff
 
 clean: ## remove the venv, the published data and caches
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+BENCH_VENV := bench/.venv
+$(BENCH_VENV)/.stamp: bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: $(STAMP) $(BENCH_VENV)/.stamp ## benchmark /sparql against in-process pyoxigraph and rdflib-endpoint (1M triples)
+	$(BIN)/python bench/endpoint.py --peer-python $(BENCH_VENV)/bin/python
+
+vendor: ## refresh the vendored YASGUI (kg/web/static/yasgui) from npm, at the version package-lock.json pins
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p kg/web/static/yasgui
+	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css kg/web/static/yasgui/
+	cp node_modules/@zazuko/yasgui/package.json kg/web/static/yasgui/package.json
+	sed -i '/^\/\/# sourceMappingURL=/d' kg/web/static/yasgui/yasgui.min.js

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
 
 from flask import Blueprint, current_app, render_template, url_for
 
 from kg.ids import DEFAULT_BASE
+from kg.web import release
 from kg.web.evaluate import PREFIXES
 
 bp = Blueprint("ui", __name__)
@@ -59,9 +60,18 @@ def query_page():
 
 def render_query_page():
     """Render the query UI, pointed at this server's /sparql."""
+    settings = current_app.config
+    live = release.get_release()
+    if live is not None:
+        current_app.extensions["kg_query_pool"].warm(live.path)
+    endpoint = url_for("sparql.endpoint")
+    found = examples(settings["BASE_IRI"])
+    config = {"endpoint": endpoint, "prefixes": prefixes(), "examples": [asdict(e) for e in found]}
     return render_template(
         "query.html",
-        endpoint=url_for("sparql.endpoint", _external=False),
-        prefixes=prefixes(),
-        examples=examples(current_app.config["BASE_IRI"]),
+        endpoint=endpoint,
+        examples=found,
+        config=config,
+        max_rows=settings["MAX_ROWS"],
+        timeout=settings["QUERY_TIMEOUT"],
     )

@@ -155,6 +155,10 @@ class QueryPool:
         finally:
             self._slots.release()
 
+    def warm(self, release: Path) -> None:
+        """Start loading workers for `release` now, so the first query does not wait for them."""
+        self._ensure(release)
+
     def _run(self, release: Path, job: Job, deadline: float, timeout: float) -> Answer:
         self._ensure(release)
         worker = self._checkout(deadline, timeout)
