@@ -391,7 +391,7 @@ class Views:
 
 
 def _value(node) -> str | None:
-    return node.value if node is not None else None
+    return node if node is None or isinstance(node, str) else node.value
 
 
 def _int(node) -> int | None:
