@@ -156,9 +156,15 @@ def test_unacceptable_format_is_406(client):
     assert response.headers["Content-Type"] == "application/problem+json"
 
 
-def test_select_asked_only_as_rdf_is_406(client):
-    response = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": "text/turtle"})
-    assert response.status_code == 406
+def test_accept_fitting_only_the_other_query_form_gets_its_default(client):
+    select = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": "text/turtle"})
+    assert select.mimetype == "application/sparql-results+json"
+    construct = client.get(
+        "/sparql",
+        query_string={"query": "CONSTRUCT WHERE { ?s a ?t }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert construct.mimetype == "text/turtle"
 
 
 def test_syntax_error_says_line_and_column(client):

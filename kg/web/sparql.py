@@ -18,7 +18,9 @@ a `head.link` (JSON) / `<link href>` (XML) of `urn:x-diplomacy-kg:truncated:max-
 Errors are `application/problem+json` documents {type, title, status, detail[, line, column]}:
 400 bad request / query syntax / SERVICE / remote FROM / nesting too deep; 403 any SPARQL Update
 (`update=`, `application/sparql-update`, update text as a query: the endpoint is read-only);
-405 other methods; 406 no acceptable format; 413 body over KG_MAX_QUERY_BYTES; 414 query string
+405 other methods; 406 when Accept names no format served here (an Accept fitting only the
+other query form gets that form's default: clients such as rdflib's SPARQLStore send one Accept for all);
+413 body over KG_MAX_QUERY_BYTES; 414 query string
 over it; 415 other POST media types or a charset other than UTF-8; 503 timeout, a query stopped
 for memory or engine failure, or too many queries in flight (with `Retry-After`).
 """
@@ -218,14 +220,14 @@ def choose_formats(name: str | None) -> tuple[conneg.Format | None, conneg.Forma
         if formats == (None, None):
             raise ProtocolError(400, "unknown-format", f"unknown format {name!r}")
         return formats
-    formats = (
-        conneg.negotiate(request.accept_mimetypes, conneg.RESULT_FORMATS),
-        conneg.negotiate(request.accept_mimetypes, conneg.RDF_FORMATS),
-    )
-    if formats == (None, None):
+    results = conneg.negotiate(request.accept_mimetypes, conneg.RESULT_FORMATS)
+    graphs = conneg.negotiate(request.accept_mimetypes, conneg.RDF_FORMATS)
+    if results is None and graphs is None:
         offered = ", ".join(f.media_type for f in conneg.RESULT_FORMATS + conneg.RDF_FORMATS)
         raise ProtocolError(406, "not-acceptable", f"no acceptable format; this endpoint serves {offered}")
-    return formats
+    # Clients often send one Accept whatever the query form (rdflib's SPARQLStore asks for result
+    # formats even for CONSTRUCT): the other form then gets its default rather than a 406.
+    return results or conneg.RESULT_FORMATS[0], graphs or conneg.RDF_FORMATS[0]
 
 
 def describe_service() -> Response:

@@ -33,11 +33,13 @@ def free_port() -> int:
 class LiveServer:
     """`make serve`'s gunicorn command on a free port, with KG_* settings; a context manager."""
 
-    def __init__(self, settings: Mapping[str, object], workers: int = 1, threads: int = 8):
+    def __init__(
+        self, settings: Mapping[str, object], workers: int = 1, threads: int = 8, env: Mapping[str, str] | None = None
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **{f"KG_{k}": str(v) for k, v in settings.items()}}
-        self.env.update(KG_WEB_WORKERS=str(workers), KG_WEB_THREADS=str(threads))
+        self.env.update(KG_WEB_WORKERS=str(workers), KG_WEB_THREADS=str(threads), **(env or {}))
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> LiveServer:

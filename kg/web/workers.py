@@ -143,7 +143,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._release: Path | None = None
         self._count = 0  # workers of the current release, alive or starting
-        self._ready = False  # whether a worker of the current release has finished loading
+        self._loaded = 0  # workers of the current release that finished loading and are alive
         self._closed = False
 
     def run(self, release: Path, job: Job, timeout: float) -> Answer:
@@ -161,8 +161,8 @@ class QueryPool:
 
     def _run(self, release: Path, job: Job, deadline: float, timeout: float) -> Answer:
         self._ensure(release)
-        worker = self._checkout(deadline, timeout)
-        if not self._ready:  # the first workers are still loading: loading does not count against the query
+        worker, waited_for_load = self._checkout(deadline, timeout)
+        if waited_for_load:  # no worker was loaded (start, or all replaced): loading is not the query's time
             deadline = time.monotonic() + timeout
         try:
             answer = worker.run(job, deadline, timeout)
@@ -178,22 +178,26 @@ class QueryPool:
         self._checkin(worker)
         return answer
 
-    def _checkout(self, deadline: float, timeout: float) -> Worker:
-        """Take an idle worker; workers of a replaced release serve until a fresh one is ready."""
+    def _checkout(self, deadline: float, timeout: float) -> tuple[Worker, bool]:
+        """Take an idle worker (and say whether we had to wait for one to load).
+
+        Workers of a replaced release keep serving until a worker of the new one is loaded.
+        """
         while True:
-            wait = max(0.0, deadline - time.monotonic()) if self._ready else LOAD_TIMEOUT
+            cold = self._loaded == 0
+            wait = LOAD_TIMEOUT if cold else max(0.0, deadline - time.monotonic())
             try:
                 worker = self._idle.get(timeout=wait)
             except queue.Empty:
                 raise QueryTimeout(timeout) from None
-            if worker.release == self._release or not self._ready:
-                return worker
+            if worker.release == self._release or self._loaded == 0:
+                return worker, cold
             worker.kill()
 
     def _ensure(self, release: Path) -> None:
         with self._lock:
             if release != self._release:
-                self._release, self._count, self._ready = release, 0, False
+                self._release, self._count, self._loaded = release, 0, 0
             while self._count < self.size and not self._closed:
                 self._count += 1
                 threading.Thread(target=self._spawn, args=(release,), daemon=True).start()
@@ -207,13 +211,15 @@ class QueryPool:
                 if release == self._release:
                     self._count -= 1
             return
+        with self._lock:
+            if release == self._release:
+                self._loaded += 1
         self._checkin(worker)
 
     def _checkin(self, worker: Worker) -> None:
         with self._lock:
             current = worker.release == self._release
-            self._ready = self._ready or current
-            keep = not self._closed and (current or not self._ready)
+            keep = not self._closed and (current or self._loaded == 0)
         if keep:
             self._idle.put(worker)
         else:
@@ -225,6 +231,7 @@ class QueryPool:
         with self._lock:
             if worker.release == self._release:
                 self._count -= 1
+                self._loaded -= 1
             release = self._release
         if release is not None:
             self._ensure(release)
