@@ -18,6 +18,7 @@ RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 SKOS_PREF = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 OWL_SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
 DIP_REPORT = ox.NamedNode(str(DIP.report))
+DIP_PARTY = ox.NamedNode(str(DIP.party))
 DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 LABELS = (RDFS_LABEL, SKOS_PREF, DCT_TITLE)
 
@@ -155,6 +156,31 @@ class Labeller:
                 labels = [q.object for q in store.quads_for_pattern(node, predicate, None)]
                 if labels:
                     return _preferred(labels).value
+        return self._composed(node)
+
+    def _composed(self, node) -> str | None:
+        """Return a label made from the node's facts, for minted nodes that carry none (quotes, relations…)."""
+        store = self.stores[0]
+
+        def first(predicate: str):
+            return next(
+                (q.object for q in store.quads_for_pattern(node, ox.NamedNode(str(DIP[predicate])), None)), None
+            )
+
+        text, speaker = first("quoteText"), first("speaker")
+        if text is not None:
+            words = text.value if len(text.value) <= 60 else text.value[:57].rstrip() + "…"
+            return f"{self.label(speaker)}: “{words}”" if speaker is not None else f"“{words}”"
+        status = first("status")
+        if status is not None:
+            parties = sorted(self.label(q.object) for q in store.quads_for_pattern(node, DIP_PARTY, None))
+            return f"{' – '.join(parties)}: {self.label(status)}"
+        holder, position = first("holder"), first("position")
+        if holder is not None and position is not None:
+            return f"{self.label(holder)} as {self.label(position)}"
+        article = first("reportedIn")
+        if first("evidenceText") is not None and article is not None:
+            return f"Report in “{self.label(article)}”"
         return None
 
 
@@ -164,11 +190,11 @@ def readable(node) -> str:
     for prefix, name in EXTERNAL_SITES:
         if value.startswith(prefix):
             return f"{name} {value[len(prefix) :].strip('/')}"
-    for sep in ("#", "/"):
-        tail = value.rstrip("/").rsplit(sep, 1)[-1]
-        if tail and tail != value:
-            return tail
-    return value
+    if "#" in value:
+        return value.rsplit("#", 1)[-1] or value
+    if any(value.startswith(ns) for ns in (*PREFIXES.values(), "https://w3id.org/diplomacy-kg/")):
+        return value.rstrip("/").rsplit("/", 1)[-1] or value
+    return value  # a web page or an IRI of another dataset: shown whole
 
 
 def _preferred(literals: list) -> ox.Literal:

@@ -18,17 +18,19 @@ bp = Blueprint("home", __name__)
 
 SH = "http://www.w3.org/ns/shacl#"
 _COUNTED = (
-    "Article",
-    "Country",
-    "Person",
-    "Organization",
-    "Place",
-    "Agreement",
-    "InfrastructureProject",
-    "Quote",
-    "BilateralRelation",
+    ("Article", "articles"),
+    ("Country", "countries"),
+    ("Person", "people"),
+    ("Organization", "organizations"),
+    ("Place", "places"),
+    ("Agreement", "agreements"),
+    ("InfrastructureProject", "infrastructure projects"),
+    ("Quote", "quotes"),
+    ("BilateralRelation", "bilateral relation statuses"),
 )
 _COUNTS = """SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class"""
+_ALL_EVENTS = """SELECT (COUNT(DISTINCT ?event) AS ?n) WHERE {
+  ?event a ?type . { ?type rdfs:subClassOf* dip:Event } UNION { FILTER(?type = dip:Event) } }"""
 _EVENTS = """SELECT ?event ?date ?type (COUNT(DISTINCT ?report) AS ?reports) WHERE {
   ?event dip:date ?date ; a ?type .
   { ?type rdfs:subClassOf* dip:Event } UNION { FILTER(?type = dip:Event) }
@@ -70,9 +72,8 @@ def index():
 def _counts(views: Views) -> list[tuple[str, int]]:
     dip = "https://w3id.org/diplomacy-kg/ontology#"
     found = {row["class"].value: int(row["n"].value) for row in views.select(_COUNTS)}
-    events = sum(1 for _ in {r["event"] for r in views.select(_EVENTS)})
-    counts = [(views.labeller.label(ox.NamedNode(dip + name)), found.get(dip + name, 0)) for name in _COUNTED]
-    counts.insert(1, ("Dated events", events))
+    counts = [(plural, found.get(dip + name, 0)) for name, plural in _COUNTED]
+    counts.insert(1, ("events", int(views.select(_ALL_EVENTS)[0]["n"].value)))
     return [(label, n) for label, n in counts if n]
 
 

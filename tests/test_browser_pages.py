@@ -1,0 +1,109 @@
+"""The Linked Data pages in a real headless Chromium: they render, log no error and fetch nothing off 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from kg.web.testing import LiveServer
+from tests.linked_data_fixture import EVENT, publish_fixture
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path("/tmp/shots")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = {
+    "home": ("/", "Timeline of events"),
+    "entity-person": ("/id/person/hakan-fidan", "Offices held"),
+    "entity-country": ("/id/country/armenia", "Bilateral relations"),
+    "entity-event": (f"/{EVENT}", "Reported by 2 sources"),
+    "article": ("/id/article/002-hostile", "facts from this article"),
+    "dumps": ("/dumps/", "kg.trig.gz"),
+    "ontology": ("/ontology", "Classes"),
+    "shapes": ("/shapes", "SHACL shapes"),
+    "not-found": ("/id/country/atlantis", "Nothing here"),
+}
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("browser-pages")
+    publish_fixture(data_dir)
+    with LiveServer({"DATA_DIR": data_dir}) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page that records console errors, dialogs, and refuses (and records) any request off 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    page = context.new_page()
+    page.console_errors, page.outside, page.dialogs = [], [], []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+
+    def only_local(route):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            page.outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_renders_cleanly(page, server, name):
+    path, expected = PAGES[name]
+    response = page.goto(server.url + path)
+    assert response.status == (404 if name == "not-found" else 200)
+    assert expected in page.locator("main").inner_text()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    expected_errors = ["Failed to load resource: the server responded with a status of 404 (NOT FOUND)"]
+    assert page.console_errors == (expected_errors if name == "not-found" else [])  # the page's own status
+    assert page.outside == []
+    assert page.dialogs == []  # the hostile article's <script> and onerror never ran
+
+
+def test_article_evidence_is_highlighted_and_linked(page, server):
+    page.goto(server.url + "/id/article/002-hostile")
+    marks = page.locator("mark.fact")
+    assert marks.count() == 3
+    assert marks.first.evaluate("m => getComputedStyle(m).backgroundColor") != "rgba(0, 0, 0, 0)"
+    page.locator("a.fact-ref").first.click()
+    assert page.evaluate("location.hash") == "#fact-1"
+    assert page.locator("h1").inner_text().startswith('Fidan <script>alert("title")</script>')
+
+
+def test_following_a_link_from_an_entity_stays_on_this_server(page, server):
+    page.goto(server.url + "/id/person/hakan-fidan")
+    page.locator("a", has_text="Minister of Foreign Affairs of Turkey").first.click()
+    page.wait_for_load_state()
+    assert page.url == server.url + "/id/position/minister-of-foreign-affairs-of-turkey"
+    assert "Held by" in page.locator("main").inner_text()
