@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyshacl
@@ -11,6 +12,8 @@ from rdflib import RDF, Dataset, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import NamespaceManager
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from kg.ids import DIP, DIPST
@@ -62,7 +65,7 @@ def validate(data: Graph | Dataset, shapes: Graph | None = None) -> ValidationRe
         union,
         shacl_graph=shapes if shapes is not None else load_shapes(),
         inference="none",
-        advanced=True,
+        advanced=False,  # no SHACL-AF rules or targets: validate the private union in place, uncloned
         do_owl_imports=False,
         allow_warnings=True,
         abort_on_first=False,
@@ -78,12 +81,33 @@ def format_problems(problems: list[Problem]) -> str:
     return "\n".join(_format_problem(problem, names) for problem in problems)
 
 
+class _PreparedQueryGraph(Graph):
+    """A graph that parses each SPARQL text once.
+
+    pySHACL runs a SHACL-SPARQL constraint once per focus node and hands rdflib the
+    same query text every time; rdflib re-parses it on every call, which took ~85% of
+    the gate's time on the seed graph (10 s → 1.4 s with this cache).
+    """
+
+    def query(self, query_object, *args, **kwargs):
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@lru_cache(maxsize=256)
+def _prepared(text: str) -> Query:
+    return prepareQuery(text)
+
+
 def _union(data: Graph | Dataset) -> tuple[Graph, dict[Node, set[URIRef]]]:
-    """Return the union of a dataset's graphs and, for each subject, the named graphs stating it."""
-    if not isinstance(data, Dataset):
-        return data, {}
-    union = Graph()
+    """Return a private copy of the union of the data's graphs and, per subject, the named graphs stating it."""
+    union = _PreparedQueryGraph()
     graphs_of: dict[Node, set[URIRef]] = defaultdict(set)
+    if not isinstance(data, Dataset):
+        for triple in data:
+            union.add(triple)
+        return union, graphs_of
     for subject, predicate, obj, context in data.quads((None, None, None, None)):
         union.add((subject, predicate, obj))
         name = getattr(context, "identifier", context)
