@@ -142,3 +142,23 @@ def test_every_command_has_help_and_is_in_the_readme(capsys):
         assert exit_info.value.code == 0
         assert len(capsys.readouterr().out) > 200
         assert f"kg {command}" in readme
+
+
+@pytest.mark.parametrize("name", ["kg.trig", "kg.nq", "kg.jsonld", "kg.ttl", "kg.nt"])
+def test_every_seed_dump_reparses_to_the_store_count(seed_release, name):
+    from rdflib import Dataset as RdflibDataset
+
+    from kg.publish import DUMP_FORMATS
+
+    fmt = next(f for f in DUMP_FORMATS if f.filename == name)
+    store = ox.Store.read_only(str(seed_release / "store"))
+    expected = len(store) if fmt.named_graphs else len({(q.subject, q.predicate, q.object) for q in store})
+    data = (seed_release / "dumps" / name).read_bytes()
+    parsed = RdflibDataset()
+    parsed.parse(data=data, format={"kg.trig": "trig", "kg.nq": "nquads", "kg.jsonld": "json-ld"}.get(name, name[3:]))
+    assert sum(1 for _ in parsed.quads()) == expected
+    again = ox.Store()
+    again.load(data, format=fmt.rdf_format)
+    assert len(again) == expected
+    manifest = json.loads((seed_release / "dumps" / "manifest.json").read_text())
+    assert next(f for f in manifest["files"] if f["name"] == name)["statements"] == expected
