@@ -390,7 +390,7 @@ class Views:
         ]
         for fact in facts:
             fact.extra["first_reported"] = min((e.issued for e in fact.evidence if e.issued), default=None)
-        return sorted(facts, key=lambda f: (f.extra["partner"].label, f.date or f.extra["first_reported"] or ""))
+        return sorted(facts, key=lambda f: (f.extra["partner"].label, f.date or f.extra["first_reported"] or "9999"))
 
     def mentioned_in(self, entity: ox.NamedNode) -> list[Fact]:
         """Return the articles that name an entity, newest first."""
