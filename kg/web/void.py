@@ -227,9 +227,11 @@ def well_known_void():
     release = get_release()
     if release is None:
         abort(404)
-    fmt = conneg.negotiate(request.accept_mimetypes, conneg.RDF_FORMATS, html=False)
+    fmt = conneg.negotiate(request.accept_mimetypes, conneg.RDF_FORMATS, html=True)
     if fmt is None:
         abort(406)
+    for_people = fmt == conneg.HTML  # browsers get the Turtle as plain text, which they show rather than download
+    fmt = conneg.RDF_FORMATS[0] if for_people else fmt
     path = release.dumps / VOID_FILE
     if path.exists():
         triples = [
@@ -252,6 +254,6 @@ def well_known_void():
         "dip": str(DIP),
     }
     body = ox.serialize(triples, format=fmt.writer, prefixes=prefixes)
-    response = Response(body, content_type=fmt.content_type)
+    response = Response(body, content_type="text/plain; charset=utf-8" if for_people else fmt.content_type)
     response.vary.add("Accept")
     return response
