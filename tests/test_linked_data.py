@@ -60,6 +60,9 @@ def test_browsers_get_the_entity_page(client):
     assert 'href="http://www.wikidata.org/entity/Q227"' in page
     assert 'href="http://dbpedia.org/resource/Azerbaijan"' in page
     assert 'href="https://sws.geonames.org/587116/"' in page
+    assert (
+        '<http://localhost/id/country/azerbaijan.ttl>; rel="alternate"; type="text/turtle"' in response.headers["Link"]
+    )
 
 
 @pytest.mark.parametrize("accept", RDF_ACCEPTS)

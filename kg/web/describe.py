@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.ids import DIP
+from kg.ids import DEFAULT_BASE, DIP
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -130,15 +130,16 @@ class Term:
 class Labeller:
     """Turn RDF terms into `Term`s, looking labels up in the release and then in the vocabulary."""
 
-    def __init__(self, store: ox.Store, vocabulary: ox.Store | None = None):
+    def __init__(self, store: ox.Store, vocabulary: ox.Store | None = None, base: str = DEFAULT_BASE):
         self.stores = [s for s in (store, vocabulary) if s is not None]
+        self.base = base
         self._cache: dict[str, str] = {}
 
     def label(self, node: ox.NamedNode | ox.BlankNode) -> str:
         """Return the best label of a node: an English or plain label, else a readable form of its IRI."""
         key = str(node)
         if key not in self._cache:
-            self._cache[key] = self._lookup(node) or readable(node)
+            self._cache[key] = self._lookup(node) or readable(node, self.base)
         return self._cache[key]
 
     def term(self, node) -> Term:
@@ -184,7 +185,7 @@ class Labeller:
         return None
 
 
-def readable(node) -> str:
+def readable(node, base: str = DEFAULT_BASE) -> str:
     """Return a short readable name for an IRI that has no label: the external site and id, or its last part."""
     value = node.value if isinstance(node, ox.NamedNode) else str(node)
     for prefix, name in EXTERNAL_SITES:
@@ -192,7 +193,7 @@ def readable(node) -> str:
             return f"{name} {value[len(prefix) :].strip('/')}"
     if "#" in value:
         return value.rsplit("#", 1)[-1] or value
-    if any(value.startswith(ns) for ns in (*PREFIXES.values(), "https://w3id.org/diplomacy-kg/")):
+    if any(value.startswith(ns) for ns in (*PREFIXES.values(), base, DEFAULT_BASE)):
         return value.rstrip("/").rsplit("/", 1)[-1] or value
     return value  # a web page or an IRI of another dataset: shown whole
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from kg.publish import REPORT_FILE, REPORT_TEXT
 from kg.web import docs
@@ -57,7 +57,7 @@ def index():
     release = get_release()
     if release is None:
         return render_template("home.html", release=None)
-    views = Views(release.store, Labeller(release.store, docs.vocabulary()))
+    views = Views(release.store, Labeller(release.store, docs.vocabulary(), current_app.config["BASE_IRI"]))
     counts = _counts(views)
     return render_template(
         "home.html",

@@ -71,7 +71,7 @@ def resource(path: str):
     fmt = suffix_format or _negotiate()
     if fmt != conneg.HTML:
         return rdf_response(describe(release.store, iri), fmt, iri)
-    return _vary(render_page(release, iri))
+    return _with_alternates(_vary(render_page(release, iri)), iri)
 
 
 @bp.get("/graph/<path:path>")
@@ -84,7 +84,7 @@ def graph(path: str):
     fmt = suffix_format or _negotiate()
     if fmt != conneg.HTML:
         return rdf_response(describe_graph(release.store, iri), fmt, iri)
-    views = Views(release.store, Labeller(release.store, docs.vocabulary()))
+    views = Views(release.store, Labeller(release.store, docs.vocabulary(), current_app.config["BASE_IRI"]))
     subjects = {q.subject for q in release.store.quads_for_pattern(None, None, None, iri)}
     about = [s for s in subjects if isinstance(s, ox.NamedNode)]
     rows = sorted(
@@ -115,7 +115,7 @@ def rdf_or_page_for_node(release: Release, iri: ox.NamedNode, suffix_format):
 
 def render_page(release: Release, iri: ox.NamedNode) -> Response:
     """Render the HTML page of a resource: an article page for articles, an entity page for everything else."""
-    views = Views(release.store, Labeller(release.store, docs.vocabulary()))
+    views = Views(release.store, Labeller(release.store, docs.vocabulary(), current_app.config["BASE_IRI"]))
     types = views.types(iri)
     is_a = {t.value for t in types}
     is_article = str(DIP.Article) in is_a
@@ -186,6 +186,15 @@ def rdf_response(triples: list, fmt: conneg.Format, iri: ox.NamedNode) -> Respon
     response = Response(body, content_type=fmt.content_type)
     response.headers["Link"] = f'<{iri.value}>; rel="canonical"'
     return _vary(response)
+
+
+def _with_alternates(response: Response, iri: ox.NamedNode) -> Response:
+    """Point RDF clients that were sent the page at the same description in each RDF format."""
+    here = local_href(iri.value)
+    links = [f'<{iri.value}>; rel="canonical"']
+    links += [f'<{here}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in conneg.RDF_FORMATS[:4]]
+    response.headers["Link"] = ", ".join(links)
+    return response
 
 
 def _resolve(store: ox.Store, path: str) -> tuple[ox.NamedNode, conneg.Format | None]:
