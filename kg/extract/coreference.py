@@ -13,12 +13,15 @@ where that week leaves them unambiguous.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import replace
 
 from kg.extract.dates import WEEKDAYS, find_time_expressions, resolve
-from kg.extract.model import Event, Extraction, TimeValue
+from kg.extract.events import happening_mentions, link_happening, years_of
+from kg.extract.model import Entity, Event, Extraction, TimeValue
 from kg.ids import slugify
+from kg.reference import Gazetteer, load_reference
 
 _FAMILY = {"Talks": "Meeting"}
 _ONCE_PER_PAIR = {"RelationsSevered", "DiplomaticRelationsEstablished", "BorderClosure", "Recognition", "War"}
@@ -38,12 +41,45 @@ _MONTH_NAMES = (
 )
 
 
-def resolve_events(extractions: list[Extraction]) -> None:
+def resolve_events(extractions: list[Extraction], gazetteer: Gazetteer | None = None) -> None:
     """Give every event a stable key shared by all reports of the same real event; complete their dates."""
+    global _STANDS_FOR
+    gazetteer = gazetteer or _reference_gazetteer()
+    _STANDS_FOR = _countries_of_people(gazetteer)
     clusters = _cluster(extractions)
     if _infer_anchors(extractions, clusters):
+        _link_happenings(extractions, gazetteer)
         clusters = _cluster(extractions)
     _assign(clusters)
+
+
+@functools.cache
+def _reference_gazetteer() -> Gazetteer:
+    return Gazetteer.from_graph(load_reference())
+
+
+_STANDS_FOR: dict[str, set[str]] = {}
+
+
+def _countries_of_people(gazetteer: Gazetteer) -> dict[str, set[str]]:
+    people = {h.holder for h in gazetteer.holdings}
+    return {person: gazetteer.states_of(person) for person in people}
+
+
+def _link_happenings(extractions: list[Extraction], gazetteer: Gazetteer) -> None:
+    """Link reports dated by a re-resolution to the named happening they are, and mention it."""
+    happenings = {k: e for k, e in gazetteer.entities.items() if k.startswith("event/")}
+    for extraction in extractions:
+        for event in extraction.events:
+            if event.date and not event.key:
+                link_happening(event, years_of(event.date.value), happenings)
+        named = {m.entity for m in extraction.mentions}
+        for mention in happening_mentions(extraction.events, happenings):
+            if mention.entity not in named:
+                extraction.mentions.append(mention)
+                entity = gazetteer.entities[mention.entity]
+                extraction.entities[mention.entity] = Entity(mention.entity, entity.kind, entity.label)
+                named.add(mention.entity)
 
 
 def _reports(extractions: list[Extraction]) -> list[tuple[str, Event]]:
@@ -105,10 +141,11 @@ def _countries(event: Event) -> set[str]:
 
 
 def _same_agents(a: Event, b: Event) -> bool:
+    """Return whether two reports name the same parties; where one names only states, people count as theirs."""
     pa, pb = _persons(a), _persons(b)
     if pa and pb:
         return pa == pb or len(pa & pb) >= 2
-    ca, cb = _countries(a), _countries(b)
+    ca, cb = (_countries(e) | {c for p in people for c in _STANDS_FOR.get(p, ())} for e, people in ((a, pa), (b, pb)))
     if ca and cb:
         return ca == cb or len(ca & cb) >= 2
     return False
@@ -184,9 +221,7 @@ def _assign(clusters) -> None:
     for cluster in ordered:
         events = [e for _, e in cluster]
         date = max((e.date for e in events if e.date), key=lambda d: len(d.value), default=None)
-        key = next((e.key for e in events if e.key and not e.key[:4].isdigit()), None) or _key(
-            events[0], date
-        )
+        key = next((e.key for e in events if e.key and not e.key[:4].isdigit()), None) or _key(events[0], date)
         if key in used and not any(e.key == key for e in events):
             used[key] += 1
             key = f"{key}-{used[key]}"

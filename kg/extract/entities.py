@@ -105,9 +105,7 @@ class EntityFinder:
         key = _prefer_mentioned(keys, found)
         entity = self.gazetteer.entities[key]
         if key in self.capitals and not _literal_place(text, span.start_char, span.end_char):
-            return Found(
-                span.start_char, span.end_char, self.capitals[key], "Country", "metonym", literal=False
-            )
+            return Found(span.start_char, span.end_char, self.capitals[key], "Country", "metonym", literal=False)
         return Found(span.start_char, span.end_char, key, entity.kind, "name")
 
     def _nested(self, every, kept, found: list[Found]) -> list[Found]:
@@ -126,14 +124,10 @@ class EntityFinder:
             ):
                 continue  # a place naming an agreement ("Shusha Declaration") is not mentioned as a place
             if span.label_ == DEMONYM:
-                out.append(
-                    Found(span.start_char, span.end_char, self.demonyms[span.text], "Country", "nested")
-                )
+                out.append(Found(span.start_char, span.end_char, self.demonyms[span.text], "Country", "nested"))
             elif len(self.forms.get(span.text, ())) == 1:
                 key = next(iter(self.forms[span.text]))
-                out.append(
-                    Found(span.start_char, span.end_char, key, self.gazetteer.entities[key].kind, "nested")
-                )
+                out.append(Found(span.start_char, span.end_char, key, self.gazetteer.entities[key].kind, "nested"))
         return [m for m in out if not any(m.start == o.start and m.end == o.end for o in found)]
 
     def _surname(self, surname, found, published, local_surnames) -> str | None:
@@ -146,9 +140,7 @@ class EntityFinder:
         if len(candidates) == 1:
             return next(iter(candidates))
         if published:
-            in_office = {
-                c for c in candidates if any(h.covers(published) for h in self.gazetteer.offices_of(c))
-            }
+            in_office = {c for c in candidates if any(h.covers(published) for h in self.gazetteer.offices_of(c))}
             if len(in_office) == 1:
                 return in_office.pop()
         return None
@@ -171,9 +163,7 @@ class EntityFinder:
         for mention in out:
             later = re.finditer(rf"\b{re.escape(entities[mention.key].label.split()[-1])}\b", text)
             out_more = [
-                Found(m.start(), m.end(), mention.key, "Person", "surname")
-                for m in later
-                if m.start() > mention.end
+                Found(m.start(), m.end(), mention.key, "Person", "surname") for m in later if m.start() > mention.end
             ]
             out = out + out_more
         return out
@@ -287,11 +277,7 @@ def _literal_place(text: str, start: int, end: int) -> bool:
         return True  # dateline: "ANKARA — …"
     for cue in lexicon.LOCATIVE_BEFORE:
         cue_words = cue.split()
-        if (
-            words[-len(cue_words) :] == cue_words
-            or words[-len(cue_words) - 1 : -1] == cue_words
-            and words[-1] == "the"
-        ):
+        if words[-len(cue_words) :] == cue_words or words[-len(cue_words) - 1 : -1] == cue_words and words[-1] == "the":
             return True
     next_word = re.match(r"\s*([-\w]+)", after)
     if next_word and next_word.group(1).lower() in lexicon.LOCATIVE_AFTER:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from kg.extract import lexicon
 from kg.extract.dates import TimeExpression, resolve
 from kg.extract.entities import Found
-from kg.extract.model import Event, Span, TimeValue
+from kg.extract.model import Event, Mention, Span, TimeValue
 from kg.reference import Gazetteer
 
 _MOD = r"(?:[\w-]+\s+){0,2}"  # up to two modifiers before a noun trigger ("one-day offensive")
@@ -166,6 +166,7 @@ class Sentence:
     mentions: list[Found] = field(default_factory=list)
     times: list[TimeExpression] = field(default_factory=list)
     masked: str = ""  # the text with quotations blanked out
+    triggers: list[tuple[int, int]] = field(default_factory=list)  # event trigger offsets within `masked`
 
 
 class EventFinder:
@@ -179,6 +180,8 @@ class EventFinder:
         """Return the events reported in `sentences`."""
         events: list[Event] = []
         where: dict[int, int] = {}  # id(event) → index of its sentence
+        self._published = published
+        self._people = {m.key for s in sentences for m in s.mentions if m.kind == "Person"}
         for index, sentence in enumerate(sentences):
             for event in self._sentence_events(sentence, sentences[:index], published):
                 twin = next((o for o in events if _same(event, o, index - where[id(o)])), None)
@@ -187,12 +190,13 @@ class EventFinder:
                     where[id(event)] = index
                 else:
                     _absorb(twin, event)
-        _carry_dates(events, where, sentences, published)
+        _carry_dates(events, where, published, self.gazetteer)
         return [_well_formed(e) for e in events if e.participants or e.hosts or e.key]
 
     def _sentence_events(self, sentence: Sentence, before: list[Sentence], published) -> list[Event]:
         out: list[Event] = []
         kinds_done: set[str] = set()
+        sentence.triggers = _trigger_spans(sentence)
         for kind, pattern, needs_verb in _COMPILED:
             if kind in kinds_done and kind != "War":
                 continue
@@ -204,9 +208,9 @@ class EventFinder:
                 out.extend(self._events_at(kind, match, sentence, before, published))
                 kinds_done.add(kind)
                 break
-        out.extend(self._statement(sentence, before, published, kinds_done))
-        out.extend(self._named_happenings(sentence, before, published, out))
-        return out
+        out.extend(self._statement(sentence, before, published, kinds_done, out))
+        named = self._named_happenings(sentence, before, published, out)
+        return [e for e in out if not _part_of_named(e, named)] + named
 
     def _events_at(self, kind, match, sentence, before, published) -> list[Event]:
         times = _times_outside_quotes(sentence)
@@ -218,41 +222,42 @@ class EventFinder:
     def _event(self, kind, match, sentence, before, published, times) -> Event:
         trigger_at = sentence.start + match.start()
         future = bool(_FUTURE.search(sentence.masked))
+        if kind in _ARMED:
+            times = [t for t in times if _owner(t, sentence) in (None, match.start())]
         time = _nearest(times, trigger_at, sentence.text, sentence.start)
         event = Event(
             kind=kind,
             evidence=_evidence(sentence),
             status="planned" if future else "happened",
             wording=_wording(sentence.text, match),
+            trigger=Span(trigger_at, sentence.start + match.end(), match.group(0)),
         )
         event.date = resolve(time, published, future) if time else None
         event.time_expression = time.text if time and event.date is None and time.relative else None
         self._roles(event, kind, sentence, before, trigger_at)
-        self._link_happening(event, _year_range(time))
+        self._link_happening(event, _year_range(time) or self._frame_years(sentence, kind))
         event.label = _label(event, self.gazetteer)
         return event
 
-    def _roles(
-        self, event: Event, kind: str, sentence: Sentence, before: list[Sentence], trigger_at: int
-    ) -> None:
+    def _roles(self, event: Event, kind: str, sentence: Sentence, before: list[Sentence], trigger_at: int) -> None:
         agents = [m for m in sentence.mentions if m.is_agent and not _inside_quote(sentence, m)]
         hosts = [m.key for m in agents if _HOST.search(sentence.text[: m.start - sentence.start])]
         mediators = [
             m.key
             for m in agents
             if _MEDIATOR.search(sentence.text[m.end - sentence.start :][:12])
-            or re.search(
-                r"(?:mediated|brokered) by\s+(?:the\s+)?$", sentence.text[: m.start - sentence.start]
-            )
+            or re.search(r"(?:mediated|brokered) by\s+(?:the\s+)?$", sentence.text[: m.start - sentence.start])
         ]
         if kind in ("Meeting", "Talks", "Summit") and _HOST_VERB.search(sentence.masked):
             verb = _HOST_VERB.search(sentence.masked).start() + sentence.start
             hosts += [m.key for m in agents if m.end <= verb and m.start >= verb - 60][-1:]
         participants = [m.key for m in agents if m.key not in hosts + mediators]
-        if _needs_antecedent(sentence, agents):
-            participants += _antecedents(
-                sentence, before, persons=kind in ("Meeting", "Talks", "PressConference")
-            )
+        group = self.subject_group(sentence, before, trigger_at, persons=kind in _ENCOUNTERS)
+        if group:
+            partners = [m.key for m in agents if m.start > trigger_at and _WITH.search(_text_before(sentence, m))]
+            participants = group + partners
+        elif _needs_antecedent(sentence, agents):
+            participants += _antecedents(sentence, before, persons=kind in _ENCOUNTERS)
         if kind == "Visit":
             event.place = _place_after(sentence, trigger_at)
         event.place = event.place or _place(sentence)
@@ -260,8 +265,49 @@ class EventFinder:
         event.hosts = _unique(hosts)
         event.mediators = _unique(mediators)
 
-    def _statement(self, sentence, before, published, kinds_done) -> list[Event]:
-        """Make a Statement of reported speech: a speech verb with a speaker, no full quotation."""
+    def subject_group(self, sentence: Sentence, before: list[Sentence], at: int, persons: bool) -> list[str]:
+        """Return who a plural subject before `at` stands for ("the two ministers", "top diplomats from X and Y").
+
+        A group word takes the people or states of the sentences before; a title with countries ("foreign
+        ministers of X and Y", "X and Y's special envoys") takes each country's holder of that office: on the
+        article's date if it is known, else the one holder of it the article names.
+        """
+        clause = re.split(r"[,;:—–]\s", sentence.masked[: at - sentence.start])[-1]
+        head = clause.strip().lower()
+        if not head:
+            return []
+        titled = _GROUP_TITLE.search(head)
+        if titled:
+            countries = [m.key for m in sentence.mentions if m.kind == "Country" and at - len(clause) <= m.start < at]
+            holders = [self._holder_named(lexicon.GROUP_TITLES[titled.group("title")], c) for c in countries]
+            if countries and all(holders):
+                return _unique(holders)
+            if countries:
+                return _unique(countries)
+        if any(re.match(rf"{re.escape(a)}\b", head) for a in lexicon.GROUP_ANAPHORA):
+            if len([m for m in sentence.mentions if m.is_agent and m.end <= at]) >= 2:
+                return []  # the group is named right there ("the two leaders, Aliyev and Pashinyan, met")
+            return _antecedents(sentence, before, persons=persons)
+        return []
+
+    def _holder_named(self, office: str, country: str) -> str | None:
+        """Return the holder of `office` for `country`: on the article date, else the one the article names."""
+        holders: set[str] = set()
+        for position in self.gazetteer.positions.values():
+            if position.jurisdiction != country or not _office_matches(position.label, office):
+                continue
+            if self._published:
+                holders |= set(self.gazetteer.holders(position.key, self._published))
+            else:
+                holders |= {h.holder for h in self.gazetteer.holdings if h.position == position.key} & self._people
+        return holders.pop() if len(holders) == 1 else None
+
+    def _statement(self, sentence, before, published, kinds_done, found: list[Event]) -> list[Event]:
+        """Make a Statement of reported speech: a speech verb with a speaker, no full quotation.
+
+        Words said in a meeting or call the same sentence reports ("they reiterated … in a phone call")
+        are what happened there, not a statement of their own.
+        """
         if "Statement" in kinds_done:
             return []
         match = _SPEECH.search(sentence.masked)
@@ -270,6 +316,9 @@ class EventFinder:
         verb_at = sentence.start + match.start()
         speakers = speaker_near(sentence, verb_at, before)
         if not speakers:
+            return []
+        encounters = [e for e in found if e.kind in _ENCOUNTERS]
+        if any(set(speakers) <= set(e.participants + e.hosts) for e in encounters):
             return []
         event = self._event("Statement", match, sentence, before, published, _times_outside_quotes(sentence))
         event.participants = speakers
@@ -287,42 +336,108 @@ class EventFinder:
             slug = mention.key.partition("/")[2]
             if any(e.key == slug for e in found):
                 continue
-            others = [m for m in sentence.mentions if m.is_agent]
-            if not sentence.times and not others:
-                continue
+            others = {m.key for m in sentence.mentions if m.is_agent}
+            if not sentence.times and not others & set(entity.participants):
+                continue  # a bare name ("amid World War I") frames the time; it reports nothing
             match = re.search(
                 re.escape(sentence.text[mention.start - sentence.start : mention.end - sentence.start]),
                 sentence.masked,
             )
             if match is None:
                 continue
-            event = self._event(
-                entity.kind, match, sentence, before, published, _times_outside_quotes(sentence)
-            )
+            event = self._event(entity.kind, match, sentence, before, published, _times_outside_quotes(sentence))
             event.key = slug
             event.participants = _unique(event.participants + list(entity.participants))
             out.append(event)
         return out
 
+    def _frame_years(self, sentence: Sentence, kind: str) -> tuple[int, int] | None:
+        """Return the years of a dated happening the sentence uses as a time frame ("after the fall of the
+        Soviet Union"), the only time cue of an undated report."""
+        for mention in sentence.mentions:
+            entity = self.happenings.get(mention.key)
+            if entity is None or entity.kind == kind or not entity.start:
+                continue
+            return int(entity.start[:4]), int((entity.end or entity.start)[:4])
+        return None
+
     def _link_happening(self, event: Event, years: tuple[int, int] | None) -> None:
-        """Give an event the slug of the named happening it is, matched by class, parties and time."""
-        if event.kind not in ("War", "MilitaryOperation") or event.key:
-            return
-        countries = {p for p in event.participants if p.startswith("country/")}
-        candidates = []
-        for key, entity in self.happenings.items():
-            if entity.kind != event.kind or not entity.participants or not entity.start:
-                continue
-            inside = set(entity.participants) <= countries | set(event.hosts)
-            if not inside and not (
-                event.kind == "MilitaryOperation" and set(entity.participants) & countries
-            ):
-                continue
-            if years and not _overlaps(years, entity):
-                continue
-            candidates.append(key)
-        if len(candidates) == 1:
-            event.key = candidates[0].partition("/")[2]
+        link_happening(event, years, self.happenings)
+
+
+def link_happening(event: Event, years: tuple[int, int] | None, happenings: dict) -> None:
+    """Give an event the slug of the named happening it is, matched by class, parties and time."""
+    if event.kind not in _ARMED or event.key:
+        return
+    countries = {p for p in event.participants if p.startswith("country/")}
+    candidates = []
+    for key, entity in happenings.items():
+        if entity.kind != event.kind or not entity.participants or not entity.start:
+            continue
+        inside = set(entity.participants) <= countries | set(event.hosts)
+        if not inside and not (event.kind == "MilitaryOperation" and set(entity.participants) & countries):
+            continue
+        if not years or not _overlaps(years, entity):
+            continue  # without a time cue the parties alone do not tell which happening it was
+        candidates.append(key)
+    if len(candidates) == 1:
+        event.key = candidates[0].partition("/")[2]
+
+
+def happening_mentions(events: list[Event], happenings: dict) -> list[Mention]:
+    """Return a mention of each named happening an event was linked to by its words ("a 44-day war")."""
+    out = []
+    for event in events:
+        key = f"event/{event.key}"
+        if event.key and key in happenings and event.trigger is not None:
+            out.append(Mention(key, event.trigger))
+    return out
+
+
+def years_of(value: str) -> tuple[int, int]:
+    """Return the years a date of any precision falls in."""
+    return int(value[:4]), int(value[:4])
+
+
+_ARMED = ("War", "MilitaryOperation")
+_WITH = re.compile(r"\bwith\s+(?:(?:his|her|their|its|the)\s+)?(?:[\w’'-]+\s+){0,3}$", re.I)
+_GROUP_TITLE = re.compile(r"\b(?P<title>" + "|".join(sorted(lexicon.GROUP_TITLES, key=len, reverse=True)) + r")\b")
+
+
+def _office_matches(label: str, office: str) -> bool:
+    return label.startswith(office + " of ") or label.endswith(" " + office)
+
+
+def _text_before(sentence: Sentence, mention: Found) -> str:
+    return sentence.text[: mention.start - sentence.start]
+
+
+_ENCOUNTERS = ("Meeting", "Talks", "PhoneCall", "PressConference", "Summit", "Visit")
+
+
+def _trigger_spans(sentence: Sentence) -> list[tuple[int, int]]:
+    """Return where every event trigger and speech verb of the sentence stands (offsets in the sentence)."""
+    spans = [m.span() for _, pattern, _ in _COMPILED for m in pattern.finditer(sentence.masked)]
+    spans += [m.span() for m in _SPEECH.finditer(sentence.masked)]
+    return sorted(set(spans))
+
+
+def _owner(time: TimeExpression, sentence: Sentence) -> int | None:
+    """Return the start of the trigger nearest a temporal expression: the event that expression dates."""
+    at = time.start - sentence.start
+    spans = [s for s in sentence.triggers if not (s[0] <= at < s[1])]
+    if not spans:
+        return None
+    return min(spans, key=lambda s: min(abs(at - s[1]), abs(s[0] - at)))[0]
+
+
+def _part_of_named(event: Event, named: list[Event]) -> bool:
+    """Return whether a trigger event is a named happening the same sentence names ("a 44-day war in 2020")."""
+    if event.key in {n.key for n in named}:
+        return False
+    family = {"War": "armed", "MilitaryOperation": "armed", "Summit": "Summit"}
+    kind = family.get(event.kind)
+    return kind is not None and any(family.get(n.kind) == kind for n in named)
 
 
 def speaker_near(sentence: Sentence, verb_at: int, before: list[Sentence]) -> list[str]:
@@ -360,9 +475,7 @@ def _coordinated(sentence: Sentence, a: Found, b: Found) -> bool:
     if a is b:
         return True
     between = sentence.text[a.end - sentence.start : b.start - sentence.start]
-    return bool(
-        re.fullmatch(r"\s*(?:,|and|,\s*and|&)\s*(?:(?:his|her|its|their)\s+(?:\w+\s+){0,4})?", between)
-    )
+    return bool(re.fullmatch(r"\s*(?:,|and|,\s*and|&)\s*(?:(?:his|her|its|their)\s+(?:\w+\s+){0,4})?", between))
 
 
 def _needs_antecedent(sentence: Sentence, agents: list[Found]) -> bool:
@@ -394,8 +507,8 @@ def _attributes_quote(sentence: Sentence, verb: re.Match) -> bool:
         after = sentence.text[verb.end() : match.start()]
         if match.end() <= verb.start() and len(before) <= 40 and "." not in before:
             return True
-        if verb.end() <= match.start() and len(after) <= 25:
-            return True
+        if verb.end() <= match.start() and re.fullmatch(r"\s*(?:[:,]|that)?\s*", after):
+            return True  # "he said: “…”"; a quoted object ("reaffirmed their commitment to “…”") is said of it
     return False
 
 
@@ -438,9 +551,7 @@ def _place_after(sentence: Sentence, at: int) -> str | None:
 
 
 def _place(sentence: Sentence) -> str | None:
-    places = [
-        m for m in sentence.mentions if m.kind == "Place" and m.literal and not _inside_quote(sentence, m)
-    ]
+    places = [m for m in sentence.mentions if m.kind == "Place" and m.literal and not _inside_quote(sentence, m)]
     return places[0].key if places else None
 
 
@@ -464,9 +575,7 @@ def _wording(text: str, match: re.Match) -> str:
 
 def _label(event: Event, gazetteer: Gazetteer) -> str:
     names = [
-        gazetteer.entities[k].label
-        if k in gazetteer.entities
-        else k.partition("/")[2].replace("-", " ").title()
+        gazetteer.entities[k].label if k in gazetteer.entities else k.partition("/")[2].replace("-", " ").title()
         for k in (event.participants + event.hosts)[:4]
     ]
     title = re.sub(r"(?<!^)([A-Z])", r" \1", event.kind)
@@ -510,7 +619,7 @@ def _absorb(kept: Event, repeat: Event) -> None:
 _STORY_KINDS = {"Meeting", "Talks", "PressConference", "Visit", "Statement", "PhoneCall"}
 
 
-def _carry_dates(events: list[Event], where: dict[int, int], sentences: list[Sentence], published) -> None:
+def _carry_dates(events: list[Event], where: dict[int, int], published, gazetteer: Gazetteer) -> None:
     """Date undated diplomatic events from the story they belong to.
 
     News leads report the day's events without a date (the publication date is theirs), and the
@@ -528,7 +637,7 @@ def _carry_dates(events: list[Event], where: dict[int, int], sentences: list[Sen
             if index < 2 and published is not None and not event.key:
                 event.date = TimeValue(published.isoformat(), "day", None)
             elif (
-                previous is not None and index - where[id(previous)] <= 2 and _shares_agents(event, previous)
+                previous is not None and index - where[id(previous)] <= 2 and _shares_agents(event, previous, gazetteer)
             ):
                 event.date, event.time_expression = previous.date, previous.time_expression
         if event.kind in _STORY_KINDS and (event.date or event.time_expression):
@@ -544,8 +653,14 @@ def _well_formed(event: Event) -> Event:
     return event
 
 
-def _shares_agents(a: Event, b: Event) -> bool:
-    return bool(set(a.participants + a.hosts) & set(b.participants + b.hosts))
+def _shares_agents(a: Event, b: Event, gazetteer: Gazetteer) -> bool:
+    """Return whether two events share a party, a person counting also as the state whose office he holds."""
+
+    def parties(event: Event) -> set[str]:
+        keys = set(event.participants + event.hosts)
+        return keys | {c for k in keys if k.startswith("person/") for c in gazetteer.states_of(k)}
+
+    return bool(parties(a) & parties(b))
 
 
 def _unique(keys: list[str]) -> list[str]:

@@ -19,6 +19,17 @@ OFFICE_TITLES = {
     "education minister": "Minister of Education",
 }
 
+#: Plural titles that name office holders of the countries beside them ("foreign ministers of X and Y").
+GROUP_TITLES = {
+    "top diplomats": "Minister of Foreign Affairs",
+    "foreign ministers": "Minister of Foreign Affairs",
+    "special envoys": "Special Representative",
+    "special representatives": "Special Representative",
+    "envoys": "Special Representative",
+    "presidents": "President",
+    "prime ministers": "Prime Minister",
+}
+
 #: Titles that introduce a person's name ("Ambassador Serdar Kılıç"); longest first when matching.
 PERSON_TITLES = (
     "Deputy Foreign Minister",

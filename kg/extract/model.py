@@ -104,6 +104,7 @@ class Event:
     key: str | None = None  # event slug; set by cross-article coreference before mapping
     label: str | None = None  # readable title, e.g. "Meeting of Bayramov and Fidan in Ankara"
     time_expression: str | None = None  # a relative date left unresolved for want of an anchor ("on Tuesday")
+    trigger: Span | None = None  # the words that report the event ("held talks", "a 44-day war")
 
 
 @dataclass
@@ -114,6 +115,7 @@ class Quote:
     text: str  # inside the quotation marks
     evidence: Span  # the quotation with its attribution
     said_at: int | None = None  # index into Extraction.events
+    co_speakers: list[str] = field(default_factory=list)  # others speaking with `speaker` ("both sides hailed")
 
 
 @dataclass

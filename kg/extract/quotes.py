@@ -20,9 +20,7 @@ _PAIRS = re.compile(r"“([^”“]*)”|\"([^\"\n]*)\"")
 _OPEN_AT_END = re.compile(r"[“\"]([^”“\"]*)$")
 _AFTER = re.compile(r"^[\s,]*(?:[^.“\"\n]{0,70}?)(?P<verb>" + _SPEECH.pattern[2:-2] + r")\b")
 _SAID_AT = {
-    "PressConference": re.compile(
-        r"\b(?:at|during) (?:a|the) (?:joint )?(?:news|press) (?:conference|briefing)"
-    ),
+    "PressConference": re.compile(r"\b(?:at|during) (?:a|the) (?:joint )?(?:news|press) (?:conference|briefing)"),
     "Meeting": re.compile(r"\b(?:at|during|after) (?:a|the|their) (?:\w+ )?meeting\b"),
     "Talks": re.compile(r"\b(?:at|during|after) (?:the|their) talks\b"),
     "Summit": re.compile(r"\b(?:at|during) (?:a|the) (?:\w+ )?summit\b"),
@@ -63,14 +61,10 @@ def find_quote_regions(text: str) -> list[QuoteRegion]:
             group = 1 if match.group(1) is not None else 2
             s, e = match.span(group)
             if pending and match.start() == len(line) - len(line.lstrip()):
-                regions.append(
-                    QuoteRegion(pending_start, offset + match.end(), (*pending, (offset + s, offset + e)))
-                )
+                regions.append(QuoteRegion(pending_start, offset + match.end(), (*pending, (offset + s, offset + e))))
                 pending = []
             else:
-                regions.append(
-                    QuoteRegion(offset + match.start(), offset + match.end(), ((offset + s, offset + e),))
-                )
+                regions.append(QuoteRegion(offset + match.start(), offset + match.end(), ((offset + s, offset + e),)))
             taken_to = match.end()
         opened = _OPEN_AT_END.search(line, taken_to)
         if opened:
@@ -106,9 +100,7 @@ class QuoteFinder:
             last = _sentence_at(sentences, max(region.start, region.end - 1))
             if first is None or last is None:
                 continue
-            speaker, verb_sentence, verb_at = self._speaker(
-                text, region, sentences, first, last, speech_acts, short
-            )
+            speaker, verb_sentence, verb_at = self._speaker(text, region, sentences, first, last, speech_acts, short)
             if not speaker or (short and (verb_sentence not in (first, last) or verb_at == region.start)):
                 continue  # scare quotes: a few words with no one saying them
             end = sentences[max(last, verb_sentence)].end

@@ -45,9 +45,7 @@ def _parties(sentence: Sentence, before: list[Sentence]) -> tuple[str, str] | No
     countries = list(dict.fromkeys(m.key for m in sentence.mentions if m.kind == "Country"))
     if len(countries) < 2:
         countries = list(
-            dict.fromkeys(
-                countries + [k for k in _antecedents(sentence, before, False) if k.startswith("country/")]
-            )
+            dict.fromkeys(countries + [k for k in _antecedents(sentence, before, False) if k.startswith("country/")])
         )
     if len(countries) < 2:
         return None

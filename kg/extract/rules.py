@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from kg.articles import Article
 from kg.extract.dates import find_time_expressions
 from kg.extract.entities import EntityFinder
-from kg.extract.events import EventFinder, Sentence
+from kg.extract.events import EventFinder, Sentence, happening_mentions
 from kg.extract.model import Extraction, Mention, Span
 from kg.extract.quotes import QuoteFinder, find_quote_regions, mask_quotes
 from kg.extract.relations import find_relations
@@ -57,14 +57,20 @@ class RuleExtractor:
         masked = mask_quotes(text, regions)
         sentences = _sentences(doc, masked, found)
         events = self.events(sentences, article.published)
+        mentions = [Mention(m.key, Span(m.start, m.end, text[m.start : m.end])) for m in found]
+        named = {m.entity for m in mentions}
+        mentions += [m for m in happening_mentions(events, self.events.happenings) if m.entity not in named]
         for event in events:
             for key in [*event.participants, *event.hosts, *event.mediators]:
                 if key not in entities and key in self.gazetteer.entities:
                     entities[key] = self.entities._entity(key)
+        for mention in mentions:
+            if mention.entity not in entities:
+                entities[mention.entity] = self.entities._entity(mention.entity)
         return Extraction(
             article=article,
             entities=entities,
-            mentions=[Mention(m.key, Span(m.start, m.end, text[m.start : m.end])) for m in found],
+            mentions=mentions,
             events=events,
             quotes=self.quotes(text, regions, sentences, events),
             relations=find_relations(sentences, article.published),

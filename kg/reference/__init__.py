@@ -150,6 +150,15 @@ class Gazetteer:
         """Return the keys of the people holding `position` on the day `on`."""
         return [h.holder for h in self.holdings if h.position == position and h.covers(on)]
 
+    def states_of(self, person: str) -> set[str]:
+        """Return the countries whose offices a person held (a minister stands for his state)."""
+        out = set()
+        for holding in self.offices_of(person):
+            position = self.positions.get(holding.position)
+            if position and position.jurisdiction and position.jurisdiction.startswith("country/"):
+                out.add(position.jurisdiction)
+        return out
+
     def offices_of(self, person: str) -> list[Holding]:
         """Return the holdings of one person."""
         return [h for h in self.holdings if h.holder == person]
