@@ -94,6 +94,7 @@ def run_build(
             outcome.validation.report,
             outcome.validation.text,
             prefixes={k: str(v) for k, v in PREFIXES.items()},
+            base=settings["BASE_IRI"],
         )
     return outcome
 

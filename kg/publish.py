@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kg.errors import PublishError
+from kg.void import add_void
 
 KEEP_RELEASES = 3
 
@@ -64,8 +65,8 @@ def publish_atomically(
     dataset: Dataset,
     report: Graph,
     report_text: str,
-    extra_files: dict[str, bytes] | None = None,
     prefixes: dict[str, str] | None = None,
+    base: str | None = None,
 ) -> Path:
     """Write store, dumps and manifest for `dataset` into a fresh release and make it current."""
     releases = data_dir / "releases"
@@ -77,7 +78,7 @@ def publish_atomically(
         raise PublishError(f"release {final} already exists; builds need distinct ids")
     try:
         tmp.mkdir()
-        write_release(tmp, build_id, dataset, report, report_text, extra_files or {}, prefixes or {})
+        write_release(tmp, build_id, dataset, report, report_text, prefixes or {}, base)
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -102,8 +103,8 @@ def write_release(
     dataset: Dataset,
     report: Graph,
     report_text: str,
-    extra_files: dict[str, bytes],
     prefixes: dict[str, str],
+    base: str | None = None,
 ) -> None:
     """Fill `folder` with the store and every dump of `dataset`."""
     store = ox.Store(str(folder / "store"))
@@ -114,10 +115,8 @@ def write_release(
     counts = write_dumps(store, dumps, prefixes)
     report.serialize(dumps / REPORT_FILE, format="turtle")
     (dumps / REPORT_TEXT).write_text(report_text, encoding="utf-8")
-    for name, content in extra_files.items():
-        (dumps / name).write_bytes(content)
     manifest = build_manifest(build_id, store, dumps, counts)
-    _add_void(dumps, store, manifest)
+    add_void(dumps, store, manifest, base)
     (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     del store
 
@@ -168,13 +167,6 @@ def build_manifest(build_id: str, store: ox.Store, folder: Path, counts: dict[st
         "graphs": graphs,
         "files": files,
     }
-
-
-def _add_void(dumps: Path, store: ox.Store, manifest: dict) -> None:
-    """Describe the release in VoID + DCAT (`void.ttl`, listed in the manifest) from its store and dump files."""
-    from kg.web.void import add_void  # imported here: kg.web imports this module to find the live release
-
-    add_void(dumps, store, manifest)
 
 
 def _gzip(path: Path) -> None:
