@@ -180,9 +180,7 @@ def test_named_war_is_one_node(extractor):
 def test_coreference_merges_same_event_and_completes_date(extractor):
     dated = extractor(article("Erdogan met Ilham Aliyev in Ankara on Tuesday.", dt.date(2024, 8, 29), "a"))
     undated = extractor(
-        article(
-            "Erdogan met Ilham Aliyev in Ankara on Tuesday. In July, Erdogan met Putin in Sochi.", None, "b"
-        )
+        article("Erdogan met Ilham Aliyev in Ankara on Tuesday. In July, Erdogan met Putin in Sochi.", None, "b")
     )
     other = extractor(article("Erdogan met Ilham Aliyev in Ankara on Friday.", dt.date(2024, 8, 29), "c"))
     resolve_events([dated, undated, other])
@@ -200,3 +198,102 @@ def test_coreference_keeps_different_events_apart(extractor):
     c = extractor(article("Erdogan met Pashinyan in Ankara in 2021.", None, "c"))
     resolve_events([a, b, c])
     assert len({a.events[0].key, b.events[0].key, c.events[0].key}) == 3
+
+
+def test_plural_title_subject_resolves_to_office_holders_the_article_names(extractor):
+    text = (
+        "Foreign ministers of Armenia and Russia held talks in Moscow on trade.\n\n"
+        "Ararat Mirzoyan later thanked Sergey Lavrov for the hospitality."
+    )
+    x = extractor(article(text, published=None))
+    talks = next(e for e in x.events if e.kind in ("Talks", "Meeting"))
+    assert set(talks.participants) == {"person/ararat-mirzoyan", "person/sergey-lavrov"}
+
+
+def test_group_word_subject_takes_antecedents_not_the_topics_named_after_the_verb(extractor):
+    text = (
+        "Ararat Mirzoyan received Sergey Lavrov on Monday. "
+        "The two ministers held talks on the sticking issues between Baku and Yerevan."
+    )
+    x = extractor(article(text, published=dt.date(2023, 5, 12)))
+    talks = next(e for e in x.events if e.kind in ("Talks", "Meeting"))
+    assert set(talks.participants) == {"person/ararat-mirzoyan", "person/sergey-lavrov"}
+
+
+def test_words_said_in_a_reported_call_make_no_statement_of_their_own(extractor):
+    text = "Vladimir Putin and Ilham Aliyev reaffirmed their commitment to cooperation in a phone call on Friday."
+    x = extractor(article(text))
+    assert [e.kind for e in x.events] == ["PhoneCall"]
+
+
+def test_trigger_events_fold_into_the_named_war_of_their_sentence(extractor):
+    text = "Armenia lost most of the region when it was seized by Azerbaijan during the 2020 Karabakh war."
+    x = extractor(article(text))
+    armed = [e for e in x.events if e.kind in ("War", "MilitaryOperation")]
+    assert [e.key for e in armed] == ["second-nagorno-karabakh-war"]
+    assert "event/second-nagorno-karabakh-war" in keys(x)
+
+
+def test_time_of_another_clause_does_not_date_an_armed_event(extractor):
+    x = extractor(article("Both sides closed the border in 1995 after the rebels took control of the pass."))
+    seized = [e for e in x.events if e.kind == "MilitaryOperation"]
+    assert all(e.date is None for e in seized)
+
+
+def test_statement_future_content_is_not_a_planned_event(extractor):
+    x = extractor(article("Addressing the Milli Majlis on March 3, 2021, Aliyev said peace will benefit the region."))
+    statement = next(e for e in x.events if e.kind == "Statement")
+    assert statement.status == "happened"
+    assert statement.date.value == "2021-03-03"
+    assert "organization/national-assembly-of-azerbaijan" in statement.participants
+
+
+def test_scare_quoted_operation_is_still_reported(extractor):
+    x = extractor(article("Russia launched a “special military operation” in Ukraine in February 2022."))
+    assert any(e.kind in ("MilitaryOperation", "War") for e in x.events)
+
+
+def test_during_this_period_takes_the_year_of_the_sentence_before(extractor):
+    text = "Georgia declared independence on April 9, 1991. During this period, Russian troops seized the port."
+    x = extractor(article(text, published=None))
+    seized = next(e for e in x.events if e.kind == "MilitaryOperation")
+    assert seized.date.value == "1991"
+
+
+def test_people_stand_for_their_states_across_reports(extractor):
+    dated = extractor(
+        article("Ararat Mirzoyan and Sergey Lavrov met in Moscow on Monday.", dt.date(2023, 5, 8), identifier="a")
+    )
+    undated = extractor(article("Armenia and Russia met in Moscow on Monday for talks.", None, identifier="b"))
+    resolve_events([dated, undated])
+    assert dated.events[0].key == undated.events[0].key
+
+
+def test_undated_article_window_from_a_pinned_weekday_resolves_its_other_dates(extractor):
+    dated = extractor(
+        article("Ararat Mirzoyan and Sergey Lavrov held talks in Moscow.", dt.date(2023, 5, 8), identifier="a")
+    )
+    undated = extractor(
+        article(
+            "Ararat Mirzoyan and Sergey Lavrov held talks in Moscow on Monday.\n\n"
+            "The two ministers last met in Minsk in March.",
+            None,
+            identifier="b",
+        )
+    )
+    resolve_events([dated, undated])
+    minsk = next(e for e in undated.events if e.place == "place/minsk")
+    assert minsk.date.value == "2023-03"
+
+
+def test_reference_dated_appointment_pins_an_undated_article_to_its_year(extractor):
+    text = (
+        "Last December, Serdar Kilic was named Turkey's special envoy for Armenia.\n\n"
+        "The first meeting of envoys from Turkey and Armenia was held in Moscow last month. "
+        "The second meeting between Turkey and Armenia was held in Vienna in late February."
+    )
+    x = extractor(article(text, None, identifier="c"))
+    resolve_events([x])
+    dates = {e.place: e.date.value for e in x.events if e.date}
+    assert dates["place/vienna"] == "2022-02"
+    assert dates["place/moscow"] == "2022"

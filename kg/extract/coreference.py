@@ -46,11 +46,12 @@ def resolve_events(extractions: list[Extraction], gazetteer: Gazetteer | None = 
     global _STANDS_FOR
     gazetteer = gazetteer or _reference_gazetteer()
     _STANDS_FOR = _countries_of_people(gazetteer)
-    clusters = _cluster(extractions)
-    if _infer_anchors(extractions, clusters):
+    named = {k.partition("/")[2] for k in gazetteer.entities if k.startswith("event/")}
+    clusters = _cluster(extractions, named)
+    if _infer_anchors(extractions, clusters, gazetteer):
         _link_happenings(extractions, gazetteer)
-        clusters = _cluster(extractions)
-    _assign(clusters)
+        clusters = _cluster(extractions, named)
+    _assign(clusters, named)
 
 
 @functools.cache
@@ -86,12 +87,12 @@ def _reports(extractions: list[Extraction]) -> list[tuple[str, Event]]:
     return [(x.article.identifier, e) for x in extractions for e in x.events]
 
 
-def _cluster(extractions: list[Extraction]) -> list[list[tuple[str, Event]]]:
+def _cluster(extractions: list[Extraction], named_keys: set[str]) -> list[list[tuple[str, Event]]]:
     named: dict[str, list] = {}
     clusters: list[list[tuple[str, Event]]] = []
     reports = sorted(_reports(extractions), key=lambda r: (-_precision(r[1]), r[0], r[1].evidence.start))
     for article, event in reports:
-        if event.key and not event.key[:4].isdigit() and not event.key.startswith("undated-"):
+        if event.key in named_keys:
             named.setdefault(event.key, []).append((article, event))
             continue
         for cluster in clusters:
@@ -174,8 +175,15 @@ def _hint_agrees(x: str | None, y: str | None) -> bool:
     return (x or "").lower() == (y or "").lower()
 
 
-def _infer_anchors(extractions: list[Extraction], clusters) -> bool:
-    """Bound the date of undated articles by weekday reports pinned to a day; re-resolve their dates."""
+def _infer_anchors(extractions: list[Extraction], clusters, gazetteer: Gazetteer) -> bool:
+    """Infer the publication window of undated articles and re-resolve their relative dates against it.
+
+    A relative expression whose value is known from elsewhere pins the article's date: "on Tuesday" merged
+    with a report dated 2024-08-27 puts it within the week after; "last December" said of an appointment
+    the reference data dates to December 2021 puts it in 2022. Reports of a numbered series ("the first
+    meeting … last month", "the second meeting … in late February") must keep their order, which narrows
+    the window further. Each relative date is then resolved only as precisely as the whole window allows.
+    """
     pinned: dict[str, list[dt.date]] = {}
     for cluster in clusters:
         best = max((e.date for _, e in cluster if e.date), key=lambda d: len(d.value), default=None)
@@ -186,15 +194,86 @@ def _infer_anchors(extractions: list[Extraction], clusters) -> bool:
                 pinned.setdefault(article, []).append(dt.date.fromisoformat(best.value))
     changed = False
     for extraction in extractions:
+        if extraction.article.published is not None:
+            continue
         days = pinned.get(extraction.article.identifier)
-        if extraction.article.published is not None or not days:
+        window = (
+            (max(days), min(days) + dt.timedelta(days=6)) if days else _window_from_reference(extraction, gazetteer)
+        )
+        if window is None or window[0] > window[1]:
             continue
-        anchor = (max(days), min(days) + dt.timedelta(days=6))
-        if anchor[0] > anchor[1]:
-            continue
+        window = _keep_series_order(extraction.events, window)
         for event in extraction.events:
-            changed |= _re_resolve(event, anchor)
+            changed |= _re_resolve(event, window)
     return changed
+
+
+def _window_from_reference(extraction: Extraction, gazetteer: Gazetteer) -> tuple[dt.date, dt.date] | None:
+    """Return the publication window implied by appointments the reference data dates ("named … last December")."""
+    windows = []
+    for event in extraction.events:
+        if event.kind != "Appointment" or event.date or not event.time_expression:
+            continue
+        starts = {
+            h.start[:7]
+            for person in event.participants
+            for h in gazetteer.offices_of(person)
+            if h.start and len(h.start) >= 7 and _hint_fits(event.time_expression, h.start[:7])
+        }
+        expressions = find_time_expressions(event.time_expression)
+        if len(starts) == 1 and expressions and expressions[0].kind in ("month", "month-last-year"):
+            windows.append(_anchors_giving(expressions[0], starts.pop()))
+    windows = [w for w in windows if w]
+    if not windows:
+        return None
+    return max(w[0] for w in windows), min(w[1] for w in windows)
+
+
+def _months(window: tuple[dt.date, dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Return the calendar months a window spans, each as (first day, last day) clipped to the window."""
+    out, day = [], window[0]
+    while day <= window[1]:
+        following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        out.append((day, min(following - dt.timedelta(days=1), window[1])))
+        day = following
+    return out
+
+
+def _anchors_giving(expression, value: str) -> tuple[dt.date, dt.date] | None:
+    """Return the span of publication months in which `expression` means `value`."""
+    year = int(value[:4])
+    months = _months((dt.date(year - 1, 1, 1), dt.date(year + 2, 12, 31)))
+    fitting = [m for m in months if all((resolve(expression, d) or _NONE).value == value for d in m)]
+    return (fitting[0][0], fitting[-1][1]) if fitting else None
+
+
+_NONE = TimeValue("", "year")
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def _keep_series_order(events: list[Event], window: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    """Narrow a window to the months in which the article's numbered meetings keep their order."""
+    series = []
+    for event in events:
+        number = next((i for i, o in enumerate(_ORDINALS) if re.match(rf"{o}\b", (event.wording or "").lower())), None)
+        expressions = find_time_expressions(event.time_expression or "")
+        if number is not None and expressions and event.kind in ("Meeting", "Talks"):
+            series.append((number, expressions[0]))
+    if len(series) < 2:
+        return window
+    kept = [m for m in _months(window) if _in_order(series, m)]
+    return (kept[0][0], kept[-1][1]) if kept else window
+
+
+def _in_order(series, month: tuple[dt.date, dt.date]) -> bool:
+    values = []
+    for number, expression in series:
+        ends = [resolve(expression, day) for day in month]
+        if None in ends or ends[0].value != ends[1].value:
+            continue
+        values.append((number, ends[0].value))
+    values.sort()
+    return all(_dates_agree(a[1], b[1]) or a[1] < b[1] for a, b in zip(values, values[1:], strict=False))
 
 
 def _is_recent_day(expression: str) -> bool:
@@ -215,13 +294,13 @@ def _re_resolve(event: Event, anchor: tuple[dt.date, dt.date]) -> bool:
     return True
 
 
-def _assign(clusters) -> None:
+def _assign(clusters, named_keys: set[str]) -> None:
     used: dict[str, int] = {}
     ordered = sorted(clusters, key=lambda c: min((a, e.evidence.start) for a, e in c))
     for cluster in ordered:
         events = [e for _, e in cluster]
         date = max((e.date for e in events if e.date), key=lambda d: len(d.value), default=None)
-        key = next((e.key for e in events if e.key and not e.key[:4].isdigit()), None) or _key(events[0], date)
+        key = next((e.key for e in events if e.key in named_keys), None) or _key(events[0], date)
         if key in used and not any(e.key == key for e in events):
             used[key] += 1
             key = f"{key}-{used[key]}"

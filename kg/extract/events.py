@@ -190,6 +190,7 @@ class EventFinder:
                     where[id(event)] = index
                 else:
                     _absorb(twin, event)
+                    where[id(twin)] = index  # the story goes on from here
         _carry_dates(events, where, published, self.gazetteer)
         return [_well_formed(e) for e in events if e.participants or e.hosts or e.key]
 
@@ -221,7 +222,8 @@ class EventFinder:
 
     def _event(self, kind, match, sentence, before, published, times) -> Event:
         trigger_at = sentence.start + match.start()
-        future = bool(_FUTURE.search(sentence.masked))
+        # What a speaker says will happen is the content of the statement, not its status.
+        future = bool(_FUTURE.search(sentence.masked[: match.start()] if kind == "Statement" else sentence.masked))
         if kind in _ARMED:
             times = [t for t in times if _owner(t, sentence) in (None, match.start())]
         time = _nearest(times, trigger_at, sentence.text, sentence.start)
@@ -235,7 +237,8 @@ class EventFinder:
         event.date = resolve(time, published, future) if time else None
         event.time_expression = time.text if time and event.date is None and time.relative else None
         self._roles(event, kind, sentence, before, trigger_at)
-        self._link_happening(event, _year_range(time) or self._frame_years(sentence, kind))
+        years = years_of(event.date.value) if event.date else _year_range(time)
+        self._link_happening(event, years or self._frame_years(sentence, kind))
         event.label = _label(event, self.gazetteer)
         return event
 
@@ -251,6 +254,8 @@ class EventFinder:
         if kind in ("Meeting", "Talks", "Summit") and _HOST_VERB.search(sentence.masked):
             verb = _HOST_VERB.search(sentence.masked).start() + sentence.start
             hosts += [m.key for m in agents if m.end <= verb and m.start >= verb - 60][-1:]
+        if kind in _ARMED:
+            agents = _in_clause(sentence, agents, trigger_at) or agents
         participants = [m.key for m in agents if m.key not in hosts + mediators]
         group = self.subject_group(sentence, before, trigger_at, persons=kind in _ENCOUNTERS)
         if group:
@@ -273,7 +278,7 @@ class EventFinder:
         article's date if it is known, else the one holder of it the article names.
         """
         clause = re.split(r"[,;:—–]\s", sentence.masked[: at - sentence.start])[-1]
-        head = clause.strip().lower()
+        head = re.sub(r"^(?:but|and|while|as|though|although|yet|so)\s+", "", clause.strip().lower())
         if not head:
             return []
         titled = _GROUP_TITLE.search(head)
@@ -314,14 +319,15 @@ class EventFinder:
         if not match or _hedged(sentence.masked, match.start()) or _attributes_quote(sentence, match):
             return []
         verb_at = sentence.start + match.start()
-        speakers = speaker_near(sentence, verb_at, before)
+        speakers = speaker_near(sentence, verb_at, before) or self.subject_group(sentence, before, verb_at, False)
         if not speakers:
             return []
+        addressed = [m.key for m in sentence.mentions if m.is_agent and _ADDRESSING.search(_text_before(sentence, m))]
         encounters = [e for e in found if e.kind in _ENCOUNTERS]
         if any(set(speakers) <= set(e.participants + e.hosts) for e in encounters):
             return []
         event = self._event("Statement", match, sentence, before, published, _times_outside_quotes(sentence))
-        event.participants = speakers
+        event.participants = _unique(speakers + addressed)
         event.hosts, event.mediators = [], []
         event.label = _label(event, self.gazetteer)
         return [event]
@@ -400,12 +406,25 @@ def years_of(value: str) -> tuple[int, int]:
 
 
 _ARMED = ("War", "MilitaryOperation")
+_ADDRESSING = re.compile(r"\b(?:addressing|addressed|told|in a speech to|in an address to)\s+(?:the\s+)?$", re.I)
 _WITH = re.compile(r"\bwith\s+(?:(?:his|her|their|its|the)\s+)?(?:[\w’'-]+\s+){0,3}$", re.I)
 _GROUP_TITLE = re.compile(r"\b(?P<title>" + "|".join(sorted(lexicon.GROUP_TITLES, key=len, reverse=True)) + r")\b")
 
 
 def _office_matches(label: str, office: str) -> bool:
     return label.startswith(office + " of ") or label.endswith(" " + office)
+
+
+_CLAUSE = re.compile(r",\s+(?:but|while|after|which|as|though)\b|\bthat\b|;|\s[—–]\s")
+
+
+def _in_clause(sentence: Sentence, agents: list[Found], at: int) -> list[Found]:
+    """Return the agents of the clause holding offset `at` ("…, but Baku won a victory in seizing …")."""
+    cuts = [0, *(m.start() for m in _CLAUSE.finditer(sentence.masked)), len(sentence.masked)]
+    offset = at - sentence.start
+    start = max(c for c in cuts if c <= offset)
+    end = min((c for c in cuts if c > offset), default=len(sentence.masked))
+    return [m for m in agents if start <= m.start - sentence.start < end]
 
 
 def _text_before(sentence: Sentence, mention: Found) -> str:
@@ -425,7 +444,10 @@ def _trigger_spans(sentence: Sentence) -> list[tuple[int, int]]:
 def _owner(time: TimeExpression, sentence: Sentence) -> int | None:
     """Return the start of the trigger nearest a temporal expression: the event that expression dates."""
     at = time.start - sentence.start
-    spans = [s for s in sentence.triggers if not (s[0] <= at < s[1])]
+    inside = [s for s in sentence.triggers if s[0] <= at < s[1]]
+    if inside:
+        return inside[0][0]  # "a 2023 victory over …"
+    spans = sentence.triggers
     if not spans:
         return None
     return min(spans, key=lambda s: min(abs(at - s[1]), abs(s[0] - at)))[0]
@@ -591,7 +613,10 @@ def _same(a: Event, b: Event, distance: int) -> bool:
     """Return whether `a` repeats `b`: the same named happening, or the same kind of event with the
     same parties in the same or the next sentence ("… in their fifth meeting. Officials met …")."""
     if a.key or b.key:
-        return a.key == b.key
+        keyed, other = (a, b) if a.key else (b, a)
+        if other.key or other.date or other.time_expression or other.kind != keyed.kind or distance > 1:
+            return a.key == b.key
+        return bool(set(a.participants) & set(b.participants))  # "… the 2023 offensive. Baku recaptured …"
     family = {"Talks": "Meeting"}
     if family.get(a.kind, a.kind) != family.get(b.kind, b.kind) or distance > 1 or a.kind == "War":
         return False
@@ -603,19 +628,22 @@ def _same(a: Event, b: Event, distance: int) -> bool:
     if people_a and people_b and people_a != people_b and len(people_a & people_b) < 2:
         return False
     agents_a, agents_b = set(a.participants + a.hosts), set(b.participants + b.hosts)
-    return bool(agents_a & agents_b) and (distance == 1 or a.evidence == b.evidence)
+    return bool(agents_a & agents_b)
 
 
 def _absorb(kept: Event, repeat: Event) -> None:
     """Complete an event with what a repeated report of it adds (date, parties, place)."""
-    if kept.date is None or (repeat.date and len(repeat.date.value) > len(kept.date.value)):
-        kept.date = repeat.date or kept.date
-        kept.time_expression = kept.time_expression if kept.date else repeat.time_expression
+    if repeat.date and (kept.date is None or len(repeat.date.value) > len(kept.date.value)):
+        kept.date = repeat.date
     kept.time_expression = kept.time_expression or (None if kept.date else repeat.time_expression)
     kept.participants = _unique(kept.participants + repeat.participants)
     kept.place = kept.place or repeat.place
+    kept.key = kept.key or repeat.key
 
 
+_SAME_TIME = re.compile(
+    r"(?i)(?:during|in|at|around) (?:this|that|the same) (?:period|time|year|month)\b|at the time\b"
+)
 _STORY_KINDS = {"Meeting", "Talks", "PressConference", "Visit", "Statement", "PhoneCall"}
 
 
@@ -626,8 +654,13 @@ def _carry_dates(events: list[Event], where: dict[int, int], published, gazettee
     sentences that follow a dated event about the same people continue its story.
     """
     previous: Event | None = None
+    dated: Event | None = None
     for event in sorted(events, key=lambda e: where[id(e)]):
         index = where[id(event)]
+        if event.date is None and dated is not None and _SAME_TIME.match(event.evidence.text):
+            # "During this period, …" is the time of the sentence before, a period: its year
+            event.date = TimeValue(dated.date.value[:4], "year", event.evidence.text[:20].split(",")[0])
+        dated = event if event.date else dated
         if (
             event.kind in _STORY_KINDS
             and event.date is None

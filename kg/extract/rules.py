@@ -15,7 +15,7 @@ from kg.extract.dates import find_time_expressions
 from kg.extract.entities import EntityFinder
 from kg.extract.events import EventFinder, Sentence, happening_mentions
 from kg.extract.model import Extraction, Mention, Span
-from kg.extract.quotes import QuoteFinder, find_quote_regions, mask_quotes
+from kg.extract.quotes import MIN_WORDS, QuoteFinder, find_quote_regions, mask_quotes
 from kg.extract.relations import find_relations
 from kg.reference import Gazetteer, load_reference
 
@@ -54,7 +54,8 @@ class RuleExtractor:
         text = article.text
         found, entities = self.entities(doc, article.published)
         regions = find_quote_regions(text)
-        masked = mask_quotes(text, regions)
+        # Scare quotes ("a “counterterrorism operation”") are the article's own words: only quotations are masked.
+        masked = mask_quotes(text, [r for r in regions if len(r.inner(text).split()) >= MIN_WORDS])
         sentences = _sentences(doc, masked, found)
         events = self.events(sentences, article.published)
         mentions = [Mention(m.key, Span(m.start, m.end, text[m.start : m.end])) for m in found]
