@@ -297,3 +297,10 @@ def test_reference_dated_appointment_pins_an_undated_article_to_its_year(extract
     dates = {e.place: e.date.value for e in x.events if e.date}
     assert dates["place/vienna"] == "2022-02"
     assert dates["place/moscow"] == "2022"
+
+
+def test_the_latter_declaring_independence_is_the_second_of_the_pair(extractor):
+    x = extractor(article("Russia and Ukraine have been at odds since the latter declared independence in 1991."))
+    declared = next(e for e in x.events if "independence" in (e.wording or ""))
+    assert declared.participants == ["country/ukraine"]
+    assert declared.date.value == "1991"

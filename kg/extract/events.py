@@ -263,6 +263,9 @@ class EventFinder:
             participants = group + partners
         elif _needs_antecedent(sentence, agents):
             participants += _antecedents(sentence, before, persons=kind in _ENCOUNTERS)
+        declarer = _declarer(sentence, before, agents, trigger_at) if "independence" in event.wording else None
+        if declarer:
+            participants = [declarer]  # the state declaring independence, not the one it leaves
         if kind == "Visit":
             event.place = _place_after(sentence, trigger_at)
         event.place = event.place or _place(sentence)
@@ -413,6 +416,23 @@ _GROUP_TITLE = re.compile(r"\b(?P<title>" + "|".join(sorted(lexicon.GROUP_TITLES
 
 def _office_matches(label: str, office: str) -> bool:
     return label.startswith(office + " of ") or label.endswith(" " + office)
+
+
+def _declarer(sentence: Sentence, before: list[Sentence], agents: list[Found], at: int) -> str | None:
+    """Return the subject or possessor right before a declaration ("Armenia's declaration", "the latter declared")."""
+    head = sentence.text[: at - sentence.start]
+    latter = re.search(r"\bthe (latter|former)(?:’s|'s)?\s+(?:\w+\s+)?$", head, re.I)
+    if latter:
+        for scope in (sentence, *reversed(before[-1:])):
+            countries = [m.key for m in scope.mentions if m.kind == "Country" and m.end <= at]
+            pair = list(dict.fromkeys(reversed(countries)))[:2][::-1]
+            if len(pair) == 2:
+                break
+        if len(pair) == 2:
+            return pair[1] if latter.group(1).lower() == "latter" else pair[0]
+        return None
+    right_before = [m for m in agents if m.kind == "Country" and 0 <= at - m.end <= 12]
+    return right_before[-1].key if right_before else None
 
 
 _CLAUSE = re.compile(r",\s+(?:but|while|after|which|as|though)\b|\bthat\b|;|\s[—–]\s")
