@@ -120,7 +120,8 @@ def refuse_remote_dataset(tree, graphs: Collection[str]) -> bool:
     """Refuse FROM / FROM NAMED graphs this dataset does not hold; return whether any dataset clause exists."""
     from rdflib.plugins.sparql.algebra import translatePrologue
 
-    clauses = tree[1].get("datasetClause", [])
+    # Not `.get(key, default)`: rdflib's CompValue.get takes other arguments in that place.
+    clauses = tree[1]["datasetClause"] if "datasetClause" in tree[1] else []  # noqa: SIM401
     prologue = translatePrologue(tree[0], None) if clauses else None
     for clause in clauses:
         iri = str(prologue.absolutize(next(iter(clause.values()))))

@@ -199,7 +199,7 @@ def answer(query_request: QueryRequest) -> Response:
         result_format=result_format.media_type if result_format else None,
         graph_format=graph_format.media_type if graph_format else None,
         max_rows=int(settings["MAX_ROWS"]),
-        base_iri=request.base_url,
+        base_iri=f"{request.host_url}{request.path.lstrip('/')}",
     )
     pool: QueryPool = current_app.extensions["kg_query_pool"]
     try:

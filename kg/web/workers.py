@@ -5,7 +5,9 @@ query runs in the web server. Each server process keeps `QUERY_WORKERS` child pr
 with its own copy of the release (in memory by default, ~2.5× faster than the on-disk store)
 under an address-space limit. A query goes to an idle child with a
 deadline; past it the child is killed (SIGKILL frees its CPU at once) and a fresh one is started in
-the background. A child that dies (memory limit, engine crash) is replaced the same way. When a
+the background. A child that dies (memory limit, engine crash) is replaced the same way. A query that
+arrives while no worker is loaded (start, new release, all just replaced) first waits for one
+to load; its time limit counts from then. When a
 build swaps the live release, children of the old release are retired as they come back idle.
 
 Children speak over a socket pair: the parent sends a `Job`, the child answers
@@ -154,6 +156,11 @@ class QueryPool:
             return self._run(release, job, time.monotonic() + timeout, timeout)
         finally:
             self._slots.release()
+
+    @property
+    def loaded(self) -> int:
+        """Return how many workers of the current release are loaded and alive."""
+        return self._loaded
 
     def warm(self, release: Path) -> None:
         """Start loading workers for `release` now, so the first query does not wait for them."""
