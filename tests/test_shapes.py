@@ -81,8 +81,19 @@ def test_every_node_shape_has_a_fixture_folder(shapes: Graph) -> None:
 
 def test_every_contract_class_has_a_shape(shapes: Graph) -> None:
     contract = [
-        "Article", "Country", "Person", "Organization", "Place", "Position", "PositionHolding", "Event",
-        "Agreement", "Quote", "BilateralRelation", "InfrastructureProject", "Report",
+        "Article",
+        "Country",
+        "Person",
+        "Organization",
+        "Place",
+        "Position",
+        "PositionHolding",
+        "Event",
+        "Agreement",
+        "Quote",
+        "BilateralRelation",
+        "InfrastructureProject",
+        "Report",
     ]
     for name in contract:
         assert (DIPSH[f"{name}Shape"], SH.targetClass, DIP[name]) in shapes, name
@@ -111,8 +122,9 @@ def test_shapes_import_nothing(shapes: Graph) -> None:
 def test_relation_statuses_match_the_ontology_scheme(shapes: Graph) -> None:
     ontology = Graph().parse(ROOT / "ontology" / "diplomacy.ttl")
     in_scheme = set(ontology.subjects(SKOS.inScheme, DIPST.RelationStatusScheme))
-    status_shape = next(p for p in shapes.objects(DIPSH.BilateralRelationShape, SH.property)
-                        if shapes.value(p, SH.path) == DIP.status)
+    status_shape = next(
+        p for p in shapes.objects(DIPSH.BilateralRelationShape, SH.property) if shapes.value(p, SH.path) == DIP.status
+    )
     assert set(Collection(shapes, shapes.value(status_shape, SH["in"]))) == in_scheme
 
 
