@@ -286,17 +286,33 @@ def test_undated_article_window_from_a_pinned_weekday_resolves_its_other_dates(e
     assert minsk.date.value == "2023-03"
 
 
-def test_reference_dated_appointment_pins_an_undated_article_to_its_year(extractor):
+def test_reference_dated_appointment_and_a_past_named_month_pin_an_undated_article_to_its_month(extractor):
+    # "Last December" of a December-2021 appointment: 2022; the first meeting "last month" precedes the
+    # second "in late February", and a named past month is over: the article is of March 2022.
     text = (
+        "Mevlut Cavusoglu said Saturday that talks go on.\n\n"
         "Last December, Serdar Kilic was named Turkey's special envoy for Armenia.\n\n"
         "The first meeting of envoys from Turkey and Armenia was held in Moscow last month. "
         "The second meeting between Turkey and Armenia was held in Vienna in late February."
     )
     x = extractor(article(text, None, identifier="c"))
     resolve_events([x])
-    dates = {e.place: e.date.value for e in x.events if e.date}
+    dates = {e.place: e.date.value for e in x.events if e.date and e.place}
     assert dates["place/vienna"] == "2022-02"
-    assert dates["place/moscow"] == "2022"
+    assert dates["place/moscow"] == "2022-02"
+    said = next(e for e in x.events if e.kind == "Statement")
+    assert said.date.value == "2022-03"
+
+
+def test_a_window_of_several_months_leaves_a_weekday_at_the_year(extractor):
+    text = (
+        "Mevlut Cavusoglu said Saturday that talks go on.\n\n"
+        "Last December, Serdar Kilic was named Turkey's special envoy for Armenia."
+    )
+    x = extractor(article(text, None, identifier="d"))
+    resolve_events([x])
+    said = next(e for e in x.events if e.kind == "Statement")
+    assert said.date.value == "2022"
 
 
 def test_the_latter_declaring_independence_is_the_second_of_the_pair(extractor):
@@ -304,3 +320,29 @@ def test_the_latter_declaring_independence_is_the_second_of_the_pair(extractor):
     declared = next(e for e in x.events if "independence" in (e.wording or ""))
     assert declared.participants == ["country/ukraine"]
     assert declared.date.value == "1991"
+
+
+def test_a_summit_is_of_the_organisation_it_is_named_for_not_of_the_talks_beside_it(extractor):
+    x = extractor(
+        article(
+            "In July, Antony Blinken brought Armenia and Azerbaijan together for talks on the sidelines of a "
+            "NATO summit in Washington.",
+            dt.date(2024, 8, 27),
+        )
+    )
+    summit = next(e for e in x.events if e.kind == "Summit")
+    assert summit.participants == ["organization/nato"]
+    assert summit.date.value == "2024-07"
+
+
+def test_he_at_a_news_conference_is_the_person_named_before(extractor):
+    x = extractor(
+        article(
+            "Mevlut Cavusoglu said on Saturday that ties are good.\n\n"
+            '"Our goal is peace in the region," he said speaking at a joint news conference with Jeyhun Bayramov.',
+            dt.date(2022, 3, 5),
+        )
+    )
+    conference = next(e for e in x.events if e.kind == "PressConference")
+    assert conference.participants[:1] == ["person/mevlut-cavusoglu"]
+    assert "person/jeyhun-bayramov" in conference.participants

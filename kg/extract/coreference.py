@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import replace
 
-from kg.extract.dates import WEEKDAYS, find_time_expressions, resolve
+from kg.extract.dates import MONTHS, WEEKDAYS, find_time_expressions, resolve
 from kg.extract.events import happening_mentions, link_happening, years_of
 from kg.extract.model import Entity, Event, Extraction, TimeValue
 from kg.ids import slugify
@@ -202,7 +202,7 @@ def _infer_anchors(extractions: list[Extraction], clusters, gazetteer: Gazetteer
         )
         if window is None or window[0] > window[1]:
             continue
-        window = _keep_series_order(extraction.events, window)
+        window = _after_named_months(extraction.events, _keep_series_order(extraction.events, window))
         for event in extraction.events:
             changed |= _re_resolve(event, window)
     return changed
@@ -265,6 +265,23 @@ def _keep_series_order(events: list[Event], window: tuple[dt.date, dt.date]) -> 
     return (kept[0][0], kept[-1][1]) if kept else window
 
 
+def _after_named_months(events: list[Event], window: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    """Narrow a window to months after those its past events are placed in by name alone.
+
+    News names the month of a past event ("was held in late February") only once that month is over;
+    within it, the same report says "earlier this month" or gives the weekday.
+    """
+    named = set()
+    for event in events:
+        expressions = find_time_expressions(event.time_expression or "")
+        if event.status != "happened" or not expressions or expressions[0].kind != "month":
+            continue
+        if (expressions[0].get("rel") or "in").lower() in ("in", "early", "late", "mid"):
+            named.add(MONTHS[expressions[0].get("month").lower().rstrip(".")])
+    kept = [m for m in _months(window) if m[0].month not in named]
+    return (kept[0][0], kept[-1][1]) if kept and named else window
+
+
 def _in_order(series, month: tuple[dt.date, dt.date]) -> bool:
     values = []
     for number, expression in series:
@@ -287,11 +304,25 @@ def _re_resolve(event: Event, anchor: tuple[dt.date, dt.date]) -> bool:
     if not expressions:
         return False
     value = resolve(expressions[0], anchor, future=event.status == "planned")
+    if value is None or (value.precision == "year" and _is_recent_day(expressions[0].text)):
+        value = _within_month(anchor) or value
     if value is None:
         return False
     event.date = replace(value, text=event.time_expression)
     event.time_expression = None
     return True
+
+
+def _within_month(window: tuple[dt.date, dt.date]) -> TimeValue | None:
+    """Return the month of a publication window that lies inside one calendar month.
+
+    "Said Saturday" in an article of that month is dated to the month, as a reader would: the weekday
+    falls in the month before only for an article of the month's first days.
+    """
+    early, late = window
+    if (early.year, early.month) != (late.year, late.month):
+        return None
+    return TimeValue(f"{early.year}-{early.month:02d}", "month")
 
 
 def _assign(clusters, named_keys: set[str]) -> None:

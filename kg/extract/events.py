@@ -243,6 +243,7 @@ class EventFinder:
         return event
 
     def _roles(self, event: Event, kind: str, sentence: Sentence, before: list[Sentence], trigger_at: int) -> None:
+        trigger_end = event.trigger.end if event.trigger else trigger_at
         agents = [m for m in sentence.mentions if m.is_agent and not _inside_quote(sentence, m)]
         hosts = [m.key for m in agents if _HOST.search(sentence.text[: m.start - sentence.start])]
         mediators = [
@@ -256,6 +257,8 @@ class EventFinder:
             hosts += [m.key for m in agents if m.end <= verb and m.start >= verb - 60][-1:]
         if kind in _ARMED:
             agents = _in_clause(sentence, agents, trigger_at) or agents
+        if kind == "Summit":
+            agents = [m for m in agents if m.key in _named_inside(sentence, trigger_at, trigger_end)] or agents
         participants = [m.key for m in agents if m.key not in hosts + mediators]
         group = self.subject_group(sentence, before, trigger_at, persons=kind in _ENCOUNTERS)
         if group:
@@ -263,6 +266,8 @@ class EventFinder:
             participants = group + partners
         elif _needs_antecedent(sentence, agents):
             participants += _antecedents(sentence, before, persons=kind in _ENCOUNTERS)
+        if kind in _ENCOUNTERS:
+            participants = _unique(_pronoun_subject(sentence, before, agents, trigger_at) + participants)
         declarer = _declarer(sentence, before, agents, trigger_at) if "independence" in event.wording else None
         if declarer:
             participants = [declarer]  # the state declaring independence, not the one it leaves
@@ -356,7 +361,9 @@ class EventFinder:
                 continue
             event = self._event(entity.kind, match, sentence, before, published, _times_outside_quotes(sentence))
             event.key = slug
-            event.participants = _unique(event.participants + list(entity.participants))
+            convener = _named_inside(sentence, mention.start, mention.end) if entity.kind == "Summit" else []
+            # "talks on the sidelines of a NATO summit": the summit is NATO's, the sentence's parties are the talks'
+            event.participants = _unique((convener or event.participants) + list(entity.participants))
             out.append(event)
         return out
 
@@ -447,6 +454,11 @@ def _in_clause(sentence: Sentence, agents: list[Found], at: int) -> list[Found]:
     return [m for m in agents if start <= m.start - sentence.start < end]
 
 
+def _named_inside(sentence: Sentence, start: int, end: int) -> list[str]:
+    """Return the states and organisations named inside a span ("a NATO summit", "the EU–Turkey summit")."""
+    return [m.key for m in sentence.mentions if m.is_agent and start <= m.start and m.end <= end]
+
+
 def _text_before(sentence: Sentence, mention: Found) -> str:
     return sentence.text[: mention.start - sentence.start]
 
@@ -502,6 +514,21 @@ def speaker_near(sentence: Sentence, verb_at: int, before: list[Sentence]) -> li
     if pronoun:
         return last_person(sentence, before, verb_at)
     return []
+
+
+def _pronoun_subject(sentence: Sentence, before: list[Sentence], agents: list[Found], at: int) -> list[str]:
+    """Return who "he" or "she" is when the pronoun is the subject of an encounter ("he said at a news
+    conference with …"): the person named last before it, unless a name stands between pronoun and trigger."""
+    clause = sentence.masked[: at - sentence.start]
+    pronoun = list(_PRONOUN_SUBJECT.finditer(clause))
+    if not pronoun:
+        return []
+    if _HOST_VERB.match(clause, pronoun[-1].end() + 1):
+        return []  # "as he brought the ministers together": the one who convenes is not a party
+    said_at = sentence.start + pronoun[-1].start()
+    if any(said_at <= m.start < at for m in agents if m.kind == "Person"):
+        return []
+    return last_person(sentence, before, said_at)
 
 
 def last_person(sentence: Sentence, before: list[Sentence], at: int) -> list[str]:
