@@ -346,3 +346,51 @@ def test_he_at_a_news_conference_is_the_person_named_before(extractor):
     conference = next(e for e in x.events if e.kind == "PressConference")
     assert conference.participants[:1] == ["person/mevlut-cavusoglu"]
     assert "person/jeyhun-bayramov" in conference.participants
+
+
+def test_independence_from_a_state_the_reference_dates_is_dated_by_its_end(extractor):
+    x = extractor(
+        article(
+            "Turkey and Azerbaijan kept close ties since the latter declared independence from the "
+            "Soviet Union in the 1990s."
+        )
+    )
+    declared = next(e for e in x.events if "independence" in (e.wording or ""))
+    assert declared.participants == ["country/azerbaijan"]
+    assert declared.date.value == "1991"
+
+
+def test_a_year_owned_by_another_trigger_does_not_date_a_declaration(extractor):
+    x = extractor(
+        article(
+            "Their diplomatic relations were officially established in 1992, following Azerbaijan's "
+            "declaration of independence from the Soviet Union."
+        )
+    )
+    declared = next(e for e in x.events if "independence" in (e.wording or ""))
+    assert declared.date.value == "1991"
+    assert "country/soviet-union" not in declared.participants
+
+
+def test_marking_an_anniversary_is_dated_by_the_count_not_by_the_year_it_counts_from(extractor):
+    x = extractor(
+        article(
+            "Turkey and Azerbaijan are marking the 33rd anniversary of their diplomatic relations, which were "
+            "officially established in 1992.",
+            None,
+        )
+    )
+    marking = next(e for e in x.events if "anniversary" in (e.wording or ""))
+    assert marking.date.value == "2025"
+    assert set(marking.participants) == {"country/turkey", "country/azerbaijan"}
+
+
+def test_an_outlet_with_a_dotted_name_neither_ends_the_sentence_nor_takes_part(extractor):
+    x = extractor(
+        article(
+            "On the same day in 1992, the Turkish consulate in Baku was elevated to an embassy, officially "
+            "launching bilateral diplomatic ties, Caliber.Az reports."
+        )
+    )
+    assert x.events
+    assert all("organization/caliber-az" not in e.participants for e in x.events)

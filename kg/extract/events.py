@@ -208,7 +208,8 @@ class EventFinder:
                     continue
                 out.extend(self._events_at(kind, match, sentence, before, published))
                 kinds_done.add(kind)
-                break
+                if kind != "Event":
+                    break  # a generic trigger names a happening of its own; other classes report one per sentence
         out.extend(self._statement(sentence, before, published, kinds_done, out))
         named = self._named_happenings(sentence, before, published, out)
         return [e for e in out if not _part_of_named(e, named)] + named
@@ -234,17 +235,42 @@ class EventFinder:
             wording=_wording(sentence.text, match),
             trigger=Span(trigger_at, sentence.start + match.end(), match.group(0)),
         )
+        left = self._state_left(sentence, match) if "independence" in event.wording else None
+        if left is not None and time is not None and _owner(time, sentence) != match.start():
+            time = None  # "relations established in 1992, following its declaration of independence"
         event.date = resolve(time, published, future) if time else None
         event.time_expression = time.text if time and event.date is None and time.relative else None
+        if left is not None and event.date is None and (time is None or _within(_year_range(time), left.end)):
+            event.date = TimeValue(left.end[:4], "year", time.text if time else None)
+        elif _ANNIVERSARY.match(match.group(0)):
+            event.date = _anniversary(match, sentence, published)
+            event.time_expression = None
         self._roles(event, kind, sentence, before, trigger_at)
         years = years_of(event.date.value) if event.date else _year_range(time)
         self._link_happening(event, years or self._frame_years(sentence, kind))
         event.label = _label(event, self.gazetteer)
         return event
 
+    def _state_left(self, sentence: Sentence, match: re.Match):
+        """Return the historical state a declaration of independence leaves, if the reference data knows
+        when it ended ("declared independence from the Soviet Union in the 1990s": 1991)."""
+        tail = re.match(r"[^.;]{0,12}?\bfrom\s+(?:the\s+)?", sentence.masked[match.end() :])
+        if tail is None:
+            return None
+        at = sentence.start + match.end() + tail.end()
+        for mention in sentence.mentions:
+            state = self.gazetteer.entities.get(mention.key)
+            if mention.start == at and state is not None and state.kind == "Country" and state.end:
+                return state
+        return None
+
     def _roles(self, event: Event, kind: str, sentence: Sentence, before: list[Sentence], trigger_at: int) -> None:
         trigger_end = event.trigger.end if event.trigger else trigger_at
-        agents = [m for m in sentence.mentions if m.is_agent and not _inside_quote(sentence, m)]
+        agents = [
+            m
+            for m in sentence.mentions
+            if m.is_agent and not _inside_quote(sentence, m) and not _bystander(sentence, m)
+        ]
         hosts = [m.key for m in agents if _HOST.search(sentence.text[: m.start - sentence.start])]
         mediators = [
             m.key
@@ -454,6 +480,19 @@ def _in_clause(sentence: Sentence, agents: list[Found], at: int) -> list[Found]:
     return [m for m in agents if start <= m.start - sentence.start < end]
 
 
+_LEFT_STATE = re.compile(r"\bindependence from (?:the )?$")
+_SOURCE = re.compile(r"\s+(?:reports|reported|reporting)\b")
+
+
+def _bystander(sentence: Sentence, mention: Found) -> bool:
+    """Return whether a name only frames the sentence: the state independence is declared from, or the
+    outlet it cites ("Caliber.Az reports")."""
+    return bool(
+        _LEFT_STATE.search(_text_before(sentence, mention))
+        or _SOURCE.match(sentence.text, mention.end - sentence.start)
+    )
+
+
 def _named_inside(sentence: Sentence, start: int, end: int) -> list[str]:
     """Return the states and organisations named inside a span ("a NATO summit", "the EU–Turkey summit")."""
     return [m.key for m in sentence.mentions if m.is_agent and start <= m.start and m.end <= end]
@@ -608,6 +647,23 @@ def _year_range(time: TimeExpression | None) -> tuple[int, int] | None:
     return (int(year), int(year)) if year else None
 
 
+_ANNIVERSARY = re.compile(r"mark(?:ing|ed|s)? the (?P<nth>\d+)(?:st|nd|rd|th) anniversary")
+
+
+def _anniversary(match: re.Match, sentence: Sentence, published: dt.date | None) -> TimeValue | None:
+    """Date the marking of an anniversary: the publication date, else the year the count reaches from the
+    year the sentence gives the happening ("the 33rd anniversary of relations established in 1992": 2025)."""
+    if published is not None:
+        return TimeValue(published.isoformat(), "day", None)
+    years = [int(t.get("year")) for t in sentence.times if t.kind == "year" and t.start - sentence.start > match.end()]
+    nth = int(_ANNIVERSARY.match(match.group(0)).group("nth"))
+    return TimeValue(str(years[0] + nth), "year", match.group(0)) if years else None
+
+
+def _within(years: tuple[int, int] | None, value: str) -> bool:
+    return years is not None and years[0] <= int(value[:4]) <= years[1]
+
+
 def _overlaps(years: tuple[int, int], entity) -> bool:
     start = int(entity.start[:4])
     end = int(entity.end[:4]) if entity.end else 9999
@@ -667,6 +723,8 @@ def _same(a: Event, b: Event, distance: int) -> bool:
     family = {"Talks": "Meeting"}
     if family.get(a.kind, a.kind) != family.get(b.kind, b.kind) or distance > 1 or a.kind == "War":
         return False
+    if a.kind == "Event" and (a.wording or "").lower() != (b.wording or "").lower():
+        return False  # generic happenings are one only when worded alike ("was elevated to" is no anniversary)
     if a.date and b.date and a.date.value != b.date.value:
         return False
     if a.time_expression and b.time_expression and a.time_expression.lower() != b.time_expression.lower():

@@ -22,10 +22,16 @@ from kg.reference import Gazetteer, load_reference
 
 @Language.component("newline_sentences")
 def newline_sentences(doc: Doc) -> Doc:
-    """Start a new sentence after every line break: headlines and paragraphs never run together."""
+    """Start a new sentence after every line break: headlines and paragraphs never run together.
+
+    A full stop with no space after it is inside a name ("Caliber.Az", "Report.az"), not at a sentence end.
+    """
     for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
+        elif previous.text == "." and not previous.whitespace_ and token.text[:1].isalpha():
+            token.is_sent_start = False
     return doc
 
 
