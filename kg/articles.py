@@ -21,6 +21,7 @@ from kg.errors import ArticleError
 
 HEADER_KEYS = ("title", "url", "published", "publisher", "author", "language")
 DEFAULT_MAX_BYTES = 2_000_000
+ARTICLE_SUFFIXES = (".txt", ".jsonl")
 
 _HEADER_LINE = re.compile(r"^([A-Za-z_-]+)\s*:\s*(.*)$")
 _LEADING_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
@@ -77,16 +78,15 @@ def read_articles(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTE
     result = ReadResult()
     seen: dict[str, str] = {}
     for path in _article_files(paths, result):
-        try:
-            for article in _read_file(path, max_bytes):
-                if article.identifier in seen:
-                    raise ArticleError(
-                        str(path), f"identifier {article.identifier!r} already used by {seen[article.identifier]}"
-                    )
-                seen[article.identifier] = article.source
-                result.articles.append(article)
-        except ArticleError as error:
-            result.errors.append(error)
+        for item in _read_file(path, max_bytes):
+            if isinstance(item, ArticleError):
+                result.errors.append(item)
+            elif item.identifier in seen:
+                message = f"identifier {item.identifier!r} already used by {seen[item.identifier]}"
+                result.errors.append(ArticleError(item.source, message))
+            else:
+                seen[item.identifier] = item.source
+                result.articles.append(item)
     return result
 
 
@@ -123,17 +123,25 @@ def parse_article(raw: str, identifier: str, source: str, meta: dict | None = No
 def _article_files(paths: Iterable[str | Path], result: ReadResult) -> Iterator[Path]:
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix in (".txt", ".jsonl") and p.is_file())
-        elif path.is_file():
+            yield from sorted(p for p in path.rglob("*") if p.suffix in ARTICLE_SUFFIXES and p.is_file())
+        elif path.is_file() and path.suffix in ARTICLE_SUFFIXES:
             yield path
+        elif path.is_file():
+            message = "not an article file: expected a .txt article or a .jsonl bulk file"
+            result.errors.append(ArticleError(str(path), f"{message} (RDF files are checked with `kg validate FILE`)"))
         else:
             result.errors.append(ArticleError(str(path), "no such file or folder"))
 
 
-def _read_file(path: Path, max_bytes: int) -> list[Article]:
+def _read_file(path: Path, max_bytes: int) -> Iterator[Article | ArticleError]:
+    """Yield the articles of one file, and an error in place of each one that cannot be read."""
     if path.suffix == ".jsonl":
-        return list(_read_jsonl(path, max_bytes))
-    return [read_article(path, max_bytes)]
+        yield from _read_jsonl(path, max_bytes)
+        return
+    try:
+        yield read_article(path, max_bytes)
+    except ArticleError as error:
+        yield error
 
 
 def _decode(path: Path, max_bytes: int) -> str:
@@ -143,36 +151,78 @@ def _decode(path: Path, max_bytes: int) -> str:
     data = path.read_bytes()
     if not data.strip():
         raise ArticleError(str(path), "file is empty")
+    return _utf8(data, str(path))
+
+
+def _utf8(data: bytes, source: str, line: int | None = None) -> str:
+    """Decode UTF-8 text; an error names `line`, or the line of `data` where the bad byte is."""
     if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise ArticleError(str(path), "binary content (NUL byte); expected UTF-8 text", line)
+        at = data.index(b"\x00")
+        raise ArticleError(source, "binary content (NUL byte); expected UTF-8 text", line or _line_at(data, at))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ArticleError(
-            str(path), f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})", line
-        ) from None
+        message = f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
+        raise ArticleError(source, message, line or _line_at(data, error.start)) from None
 
 
-def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Article]:
-    raw = _decode(path, max_bytes * 1000)
-    for number, line in enumerate(raw.split("\n"), start=1):
-        if not line.strip():
+def _line_at(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
+
+
+def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | ArticleError]:
+    """Yield the article of each line of a bulk file, or that line's error; a bad line never hides the others."""
+    # JSON may spell one character as a 6-byte \uXXXX escape, so a line may be up to 6x its text.
+    line_limit = 6 * max_bytes + 65_536
+    read_any = False
+    with path.open("rb") as stream:
+        for number, line in _lines(stream, line_limit):
+            if line is not None and not line.strip():
+                continue
+            read_any = True
+            try:
+                yield _jsonl_article(path, number, line, max_bytes, line_limit)
+            except ArticleError as error:
+                yield error
+    if not read_any:
+        yield ArticleError(str(path), "file is empty")
+
+
+def _lines(stream, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """Yield (number, bytes) per line; None for a line longer than `limit`, which is skipped without keeping it."""
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield number, line
             continue
-        source = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ArticleError(str(path), f"not a JSON object: {error.msg} at column {error.colno}", number) from None
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise ArticleError(str(path), 'each line must be a JSON object with a "text" string', number)
-        if len(record["text"].encode("utf-8")) > max_bytes:
-            raise ArticleError(str(path), f"article text is over the limit of {max_bytes:,} bytes", number)
-        meta = {k: str(record[k]) for k in HEADER_KEYS if record.get(k) is not None}
-        meta["_published_line"] = number
-        identifier = str(record.get("identifier") or record.get("id") or f"{path.stem}-{number}")
-        yield parse_article(record["text"], identifier=identifier, source=source, meta=meta)
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(1 << 20)
+        yield number, None
+
+
+def _jsonl_article(path: Path, number: int, line: bytes | None, max_bytes: int, line_limit: int) -> Article:
+    if line is None:
+        raise ArticleError(str(path), f"line is over the limit of {line_limit:,} bytes (KG_MAX_ARTICLE_BYTES)", number)
+    text = _utf8(line, str(path), number)
+    if number == 1:
+        text = text.lstrip("\ufeff")
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ArticleError(str(path), f"not a JSON object: {error.msg} at column {error.colno}", number) from None
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        raise ArticleError(str(path), 'each line must be a JSON object with a "text" string', number)
+    if len(record["text"].encode("utf-8")) > max_bytes:
+        raise ArticleError(
+            str(path), f"article text is over the limit of {max_bytes:,} bytes (KG_MAX_ARTICLE_BYTES)", number
+        )
+    meta = {k: str(record[k]) for k in HEADER_KEYS if record.get(k) is not None}
+    identifier = str(record.get("identifier") or record.get("id") or f"{path.stem}-{number}")
+    try:
+        return parse_article(record["text"], identifier=identifier, source=f"{path}:{number}", meta=meta)
+    except ArticleError as error:
+        raise ArticleError(str(path), error.reason, number) from None
 
 
 def _split_header(raw: str, source: str) -> tuple[dict, list[str]]:

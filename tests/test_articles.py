@@ -168,3 +168,65 @@ def test_duplicate_identifiers_are_an_error(tmp_path):
 def test_missing_path_is_an_error():
     result = read_articles(["/nonexistent/folder"])
     assert "no such file" in str(result.errors[0])
+
+
+def test_a_malformed_jsonl_line_does_not_hide_the_other_lines(tmp_path):
+    good = [json.dumps({"id": f"g{n}", "text": f"Envoys met in Vienna, round {n}."}) for n in range(1, 4)]
+    lines = [
+        good[0].encode(),
+        b"{broken",
+        json.dumps({"id": "d1", "text": "Body.", "published": "2022-13-01"}).encode(),
+        b'{"id": "l1", "text": "Caf\xe9"}',
+        b'{"id": "n1", "text": "nul\x00"}',
+        good[1].encode(),
+        b"[1, 2]",
+        good[2].encode(),
+    ]
+    path = write(tmp_path, "bulk.jsonl", b"\n".join(lines) + b"\n")
+    result = read_articles([path])
+    assert [a.identifier for a in result.articles] == ["g1", "g2", "g3"]
+    assert [(e.line, e.source) for e in result.errors] == [(n, str(path)) for n in (2, 3, 4, 5, 7)]
+    reasons = [e.reason for e in result.errors]
+    assert reasons[0].startswith("not a JSON object")
+    assert "2022-13-01" in reasons[1]
+    assert reasons[2].startswith("not valid UTF-8")
+    assert reasons[3].startswith("binary content")
+    assert reasons[4] == 'each line must be a JSON object with a "text" string'
+
+
+def test_an_oversized_jsonl_line_is_skipped_and_the_next_one_read(tmp_path):
+    huge = json.dumps({"id": "big", "text": "x" * 5000})
+    small = json.dumps({"id": "small", "text": "Talks resumed."})
+    path = write(tmp_path, "bulk.jsonl", f"{huge}\n{small}\n")
+    result = read_articles([path], max_bytes=100)
+    assert [a.identifier for a in result.articles] == ["small"]
+    (error,) = result.errors
+    assert error.line == 1 and "over the limit" in error.reason
+
+
+def test_jsonl_with_a_byte_order_mark_and_crlf_lines_reads(tmp_path):
+    content = "\ufeff" + json.dumps({"id": "b1", "text": "One."}) + "\r\n" + json.dumps({"id": "b2", "text": "Two."})
+    result = read_articles([write(tmp_path, "bom.jsonl", content)])
+    assert result.errors == []
+    assert [a.text for a in result.articles] == ["One.", "Two."]
+
+
+def test_an_empty_jsonl_file_is_an_error(tmp_path):
+    result = read_articles([write(tmp_path, "empty.jsonl", "\n\n")])
+    assert result.articles == []
+    assert [e.reason for e in result.errors] == ["file is empty"]
+
+
+def test_a_file_that_is_not_an_article_is_refused_by_name(tmp_path):
+    rdf = write(tmp_path, "kg.trig", "<a> <b> <c> .")
+    result = read_articles([rdf, write(tmp_path, "ok.txt", "Talks resumed.")])
+    assert [a.identifier for a in result.articles] == ["ok"]
+    (error,) = result.errors
+    assert error.source == str(rdf) and "not an article file" in error.reason
+
+
+def test_files_in_a_folder_other_than_articles_are_ignored(tmp_path):
+    write(tmp_path, "notes.md", "# not an article")
+    write(tmp_path, "a.txt", "Talks resumed.")
+    result = read_articles([tmp_path])
+    assert [a.identifier for a in result.articles] == ["a"] and result.errors == []
