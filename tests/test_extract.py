@@ -394,3 +394,14 @@ def test_an_outlet_with_a_dotted_name_neither_ends_the_sentence_nor_takes_part(e
     )
     assert x.events
     assert all("organization/caliber-az" not in e.participants for e in x.events)
+
+
+def test_what_a_dated_happening_led_to_takes_its_year(extractor):
+    x = extractor(
+        article(
+            "Baku's 2023 victory over Nagorno-Karabakh changed the region. Azerbaijan recaptured the enclave in a "
+            "one-day offensive that led to the exodus of its Armenian population."
+        )
+    )
+    exodus = next(e for e in x.events if e.wording == "exodus")
+    assert exodus.date.value == "2023"

@@ -182,6 +182,7 @@ class EventFinder:
         where: dict[int, int] = {}  # id(event) → index of its sentence
         self._published = published
         self._people = {m.key for s in sentences for m in s.mentions if m.kind == "Person"}
+        reported: list[tuple[Span, Event]] = []  # every trigger, with the event it ended up in
         for index, sentence in enumerate(sentences):
             for event in self._sentence_events(sentence, sentences[:index], published):
                 twin = next((o for o in events if _same(event, o, index - where[id(o)])), None)
@@ -191,6 +192,9 @@ class EventFinder:
                 else:
                     _absorb(twin, event)
                     where[id(twin)] = index  # the story goes on from here
+                if event.trigger is not None:
+                    reported.append((event.trigger, twin or event))
+        _date_consequences(reported)
         _carry_dates(events, where, published, self.gazetteer)
         return [_well_formed(e) for e in events if e.participants or e.hosts or e.key]
 
@@ -744,6 +748,27 @@ def _absorb(kept: Event, repeat: Event) -> None:
     kept.participants = _unique(kept.participants + repeat.participants)
     kept.place = kept.place or repeat.place
     kept.key = kept.key or repeat.key
+
+
+_CONSEQUENCE = re.compile(
+    r"\b(?:that|which)\s+(?:led to|resulted in|triggered|sparked|prompted|caused)\s+(?:the\s+|an?\s+)?$"
+)
+
+
+def _date_consequences(reported: list[tuple[Span, Event]]) -> None:
+    """Date an undated happening by the year of the one the sentence says led to it ("a one-day offensive
+    that led to the exodus of …"): what a happening causes begins once it has happened."""
+    for trigger, event in reported:
+        if event.date is not None or event.time_expression or event.kind in _STORY_KINDS:
+            continue
+        text = event.evidence.text
+        for cause_trigger, cause in reported:
+            if cause is event or cause.date is None or not event.evidence.start <= cause_trigger.start < trigger.start:
+                continue
+            between = text[cause_trigger.end - event.evidence.start : trigger.start - event.evidence.start]
+            if len(between) <= 100 and _CONSEQUENCE.search(between[-30:]):
+                event.date = TimeValue(cause.date.value[:4], "year", None)
+                break
 
 
 _SAME_TIME = re.compile(
