@@ -405,3 +405,18 @@ def test_what_a_dated_happening_led_to_takes_its_year(extractor):
     )
     exodus = next(e for e in x.events if e.wording == "exodus")
     assert exodus.date.value == "2023"
+
+
+def test_a_person_named_beside_the_appointee_is_an_appointment_of_his_own_dated_by_his_tenure(extractor):
+    x = extractor(
+        article(
+            "Last December, Serdar Kilic was named Turkey's special envoy, with Ruben Rubinyan named as his "
+            "counterpart days later.",
+            dt.date(2022, 3, 5),
+        )
+    )
+    appointed = {tuple(e.participants): e.date.value for e in x.events if e.kind == "Appointment"}
+    assert appointed == {
+        ("person/serdar-kilic", "country/turkey"): "2021-12",
+        ("person/ruben-rubinyan", "country/armenia"): "2021-12",
+    }

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract import lexicon
-from kg.extract.dates import TimeExpression, resolve
+from kg.extract.dates import MONTHS, TimeExpression, find_time_expressions, resolve
 from kg.extract.entities import Found
 from kg.extract.model import Event, Mention, Span, TimeValue
 from kg.reference import Gazetteer
@@ -223,7 +223,48 @@ class EventFinder:
         plural = kind == "War" and re.search(r"\bwars\b", match.group(0))
         if plural and len(times) > 1:
             return [self._event(kind, match, sentence, before, published, [t]) for t in times]
-        return [self._event(kind, match, sentence, before, published, times)]
+        event = self._event(kind, match, sentence, before, published, times)
+        return [event, *self._co_appointments(event, sentence)] if kind == "Appointment" else [event]
+
+    def _co_appointments(self, event: Event, sentence: Sentence) -> list[Event]:
+        """Split off the people a sentence names as appointed beside the first ("…, with Ruben Rubinyan named
+        as his counterpart days later"), each dated by the reference tenure that fits the first one's date."""
+        out = []
+        for mention in sentence.mentions:
+            after = sentence.text[mention.end - sentence.start :]
+            if mention.kind != "Person" or mention.start < event.trigger.end:
+                continue
+            if not (_WITH_NAME.search(_text_before(sentence, mention)) and _NAMED_AFTER.match(after)):
+                continue
+            states = sorted(self.gazetteer.states_of(mention.key))
+            co = Event(
+                kind="Appointment",
+                evidence=event.evidence,
+                status=event.status,
+                wording=_NAMED_AFTER.match(after).group(0).strip(),
+                trigger=Span(mention.start, mention.end, mention_text(sentence, mention)),
+                participants=[mention.key, *states],
+                date=self._tenure_start(mention.key, event),
+            )
+            co.label = _label(co, self.gazetteer)
+            event.participants = [p for p in event.participants if p != mention.key and p not in states]
+            event.label = _label(event, self.gazetteer)
+            out.append(co)
+        return out
+
+    def _tenure_start(self, person: str, first: Event) -> TimeValue | None:
+        """Return the start of the one tenure of `person` beginning in the month of the first appointment."""
+        when = first.date.value[:7] if first.date else None
+        month = None if when else _month_named(first.time_expression)
+        starts = {
+            h.start[:7]
+            for h in self.gazetteer.offices_of(person)
+            if h.start and len(h.start) >= 7 and (h.start[:7] == when or (month and int(h.start[5:7]) == month))
+        }
+        if len(starts) != 1:
+            return None
+        start = starts.pop()
+        return TimeValue(start, "month", None)
 
     def _event(self, kind, match, sentence, before, published, times) -> Event:
         trigger_at = sentence.start + match.start()
@@ -495,6 +536,21 @@ def _bystander(sentence: Sentence, mention: Found) -> bool:
         _LEFT_STATE.search(_text_before(sentence, mention))
         or _SOURCE.match(sentence.text, mention.end - sentence.start)
     )
+
+
+_WITH_NAME = re.compile(r",?\s+with\s+$")
+_NAMED_AFTER = re.compile(r"\s+(?:was\s+|being\s+)?(?:named|appointed|nominated|designated)\b[^,;.]*")
+
+
+def mention_text(sentence: Sentence, mention: Found) -> str:
+    """Return the words of a mention."""
+    return sentence.text[mention.start - sentence.start : mention.end - sentence.start]
+
+
+def _month_named(expression: str | None) -> int | None:
+    """Return the month an unresolved expression names ("Last December": 12), if any."""
+    found = [e for e in find_time_expressions(expression or "") if e.get("month")]
+    return MONTHS[found[0].get("month").lower().rstrip(".")] if found else None
 
 
 def _named_inside(sentence: Sentence, start: int, end: int) -> list[str]:
