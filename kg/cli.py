@@ -20,14 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the `kg` command line and return its exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
-    settings = config.load({"DATA_DIR": args.data_dir, "BASE_IRI": getattr(args, "base_iri", None)})
     try:
+        settings = config.load({"DATA_DIR": args.data_dir, "BASE_IRI": getattr(args, "base_iri", None)})
         return args.run(args, settings)
-    except KGError as error:
-        print(f"kg {args.command}: {error}", file=sys.stderr)
-        return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
+    except (KGError, OSError) as error:
+        print(f"kg {args.command}: {error}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,8 +37,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="kg",
         description="Diplomacy KG: turn news articles about relations between states into a published "
         "knowledge graph, and query it.",
-        epilog="Exit codes: 0 success, 1 graph does not conform to the SHACL shapes (nothing published), "
-        "2 error. Settings come from KG_* environment variables (see README).",
+        epilog="exit codes: 0 success, 1 graph does not conform to the SHACL shapes (nothing published), "
+        "2 error\n\nsettings (environment variables):\n" + _settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"kg {__version__}")
     common = argparse.ArgumentParser(add_help=False)
@@ -86,9 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("-f", "--file", type=Path, help="read the query from this .rq file")
     query.add_argument(
         "--format",
-        choices=["table", "json", "csv", "tsv", "xml", "turtle", "ntriples"],
-        default="table",
-        help="output format (default: table; CONSTRUCT/DESCRIBE give turtle)",
+        choices=["table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld"],
+        help="output format: table (default), json, csv, tsv or xml for SELECT/ASK; "
+        "turtle (default), ntriples or jsonld for CONSTRUCT/DESCRIBE",
     )
     query.set_defaults(run=commands.query)
 
@@ -111,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     export.set_defaults(run=commands.export)
     return parser
+
+
+def _settings_help() -> str:
+    return "\n".join(
+        f"  KG_{key:<24} {config.DOCS[key]} (default: {default})" for key, default in config.DEFAULTS.items()
+    )
 
 
 if __name__ == "__main__":

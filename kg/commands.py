@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from kg.errors import KGError
 from kg.publish import current_release
 
 RDF_SUFFIXES = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld"}
+GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 EXPORT_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
     "nquads": ox.RdfFormat.N_QUADS,
@@ -43,14 +45,18 @@ def validate(args, settings: dict) -> int:
     from kg.validate import validate as shacl_validate
 
     paths = _paths(args, settings)
-    if len(paths) == 1 and paths[0].suffix in RDF_SUFFIXES:
-        result = shacl_validate(_parse_rdf(paths[0]))
+    rdf_files = [path for path in paths if _rdf_format(path)]
+    if rdf_files and len(paths) > 1:
+        raise KGError(f"{rdf_files[0]}: an RDF file is validated alone; give it as the only path")
+    if rdf_files:
+        result = shacl_validate(_parse_rdf(rdf_files[0]))
         errors = []
     else:
-        outcome = run_build(paths, settings, publish=False, progress=_progress)
+        outcome = run_build(paths, settings, publish=False, keep_going=True, progress=_progress)
         _print_errors(outcome.errors)
         result, errors = outcome.validation, outcome.errors
         if result is None:
+            print("nothing validated: no article could be read", file=sys.stderr)
             return 2
     _print_problems(result, args.warnings)
     if not result.conforms:
@@ -60,27 +66,13 @@ def validate(args, settings: dict) -> int:
 
 def query(args, settings: dict) -> int:
     """Run a SPARQL query on the live release and print the results."""
-    text = args.file.read_text(encoding="utf-8") if args.file else args.query
+    text = _query_text(args)
     store = open_published_store(settings)
     try:
         results = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as error:
         raise KGError(f"query syntax error: {error}") from None
-    out = sys.stdout.buffer
-    if isinstance(results, ox.QueryBoolean):
-        out.write(
-            (json.dumps({"boolean": bool(results)}) if args.format == "json" else str(bool(results)).lower()).encode()
-            + b"\n"
-        )
-    elif isinstance(results, ox.QuerySolutions):
-        if args.format in RESULT_FORMATS:
-            results.serialize(out, RESULT_FORMATS[args.format])
-        else:
-            _print_table(results)
-    else:
-        rdf_format = ox.RdfFormat.N_TRIPLES if args.format == "ntriples" else ox.RdfFormat.TURTLE
-        results.serialize(out, rdf_format)
-    out.flush()
+    _write_results(results, args.format, sys.stdout.buffer)
     return 0
 
 
@@ -147,14 +139,62 @@ def _paths(args, settings: dict) -> list[Path]:
     return list(args.paths) or [Path(settings["SEEDS"])]
 
 
+def _write_results(results, chosen: str | None, out) -> None:
+    """Write query results in the chosen format, or the default one of their query form."""
+    if isinstance(results, ox.QueryTriples):
+        rdf_format = _checked_format(chosen, "turtle", GRAPH_FORMATS, "CONSTRUCT/DESCRIBE")
+        results.serialize(out, GRAPH_FORMATS[rdf_format])
+        unterminated = rdf_format == "jsonld"
+    else:
+        result_format = _checked_format(chosen, "table", {"table": None, **RESULT_FORMATS}, "SELECT/ASK")
+        is_boolean = isinstance(results, ox.QueryBoolean)
+        if result_format == "table" and is_boolean:
+            out.write(str(bool(results)).lower().encode())
+        elif result_format == "table":
+            out.flush()
+            _print_table(results)
+        else:
+            results.serialize(out, RESULT_FORMATS[result_format])
+        unterminated = is_boolean or result_format in ("json", "xml")
+    if unterminated:
+        out.write(b"\n")
+    out.flush()
+
+
+def _query_text(args) -> str:
+    if not args.file:
+        return args.query
+    try:
+        return args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise KGError(f"{args.file}: cannot read the query: {error}") from None
+
+
+def _checked_format(chosen: str | None, default: str, allowed: dict, form: str) -> str:
+    """Return the output format for a result of the given query form; refuse one that does not fit it."""
+    if chosen is None:
+        return default
+    if chosen not in allowed:
+        raise KGError(f"--format {chosen} does not fit a {form} result; use one of: {', '.join(allowed)}")
+    return chosen
+
+
+def _rdf_format(path: Path) -> str | None:
+    """Return rdflib's name of the RDF format of `path` by its suffix (`.gz` allowed), or None."""
+    suffixes = path.suffixes[-2:] if path.suffix == ".gz" else path.suffixes[-1:]
+    return RDF_SUFFIXES.get(suffixes[0]) if suffixes else None
+
+
 def _parse_rdf(path: Path):
     from rdflib import Dataset
 
+    rdf_format = _rdf_format(path)
     dataset = Dataset()
     try:
-        dataset.parse(path, format=RDF_SUFFIXES[path.suffix])
+        data = path.read_bytes()
+        dataset.parse(data=gzip.decompress(data) if path.suffix == ".gz" else data, format=rdf_format)
     except Exception as error:  # rdflib raises many parser-specific types
-        raise KGError(f"{path}: cannot parse as {RDF_SUFFIXES[path.suffix]}: {error}") from None
+        raise KGError(f"{path}: cannot parse as {rdf_format}: {error}") from None
     return dataset
 
 
@@ -200,15 +240,15 @@ def _print_problems(result, warnings: bool) -> None:
     shown = [p for p in result.problems if warnings or p.severity == "Violation"]
     if shown:
         print(format_problems(shown))
-    counts = {s: sum(p.severity == s for p in result.problems) for s in ("Violation", "Warning")}
-    verdict = "conforms" if result.conforms else "does NOT conform"
-    print(f"{verdict}: {counts['Violation']} violations, {counts['Warning']} warnings", file=sys.stderr)
+    print(result.text.partition("\n")[0], file=sys.stderr)
 
 
 def _report_build(outcome) -> None:
     _print_errors(outcome.errors)
     print(f"read {len(outcome.articles)} articles, {len(outcome.errors)} errors", file=sys.stderr)
-    if outcome.errors and outcome.validation is None:
+    if not outcome.articles:
+        print("nothing published: no article could be read", file=sys.stderr)
+    elif outcome.errors and outcome.validation is None:
         print("nothing published: fix the files above or use --keep-going", file=sys.stderr)
     if outcome.validation is not None:
         _print_problems(outcome.validation, warnings=False)

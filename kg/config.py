@@ -24,14 +24,16 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_STORE": "memory",
 }
 
+QUERY_STORES = ("memory", "disk")
+
 DOCS = {
     "BASE_IRI": "base of every data IRI ({base}id/…, {base}graph/…)",
     "DATA_DIR": "folder holding the published releases and the `current` link",
-    "SEEDS": "articles `make serve` builds from",
+    "SEEDS": "articles `kg build` (and so `make build`, `make serve`) reads when given no path",
     "MAX_ARTICLE_BYTES": "largest article file accepted, in bytes",
-    "QUERY_TIMEOUT": "seconds a SPARQL query may run before it is stopped (503)",
-    "MAX_ROWS": "most result rows (or triples) a query returns; more is cut and flagged",
-    "MAX_QUERY_BYTES": "largest query string or request body accepted, in bytes",
+    "QUERY_TIMEOUT": "seconds a /sparql query may run before it is stopped (503)",
+    "MAX_ROWS": "most result rows (or triples) of a /sparql answer; more is cut and flagged",
+    "MAX_QUERY_BYTES": "largest /sparql query string or request body accepted, in bytes",
     "MAX_CONCURRENT_QUERIES": "queries evaluated at once per server process; more get 503",
     "QUERY_WORKERS": "query worker processes per server process",
     "QUERY_MEMORY_MB": "address-space limit of a query worker process, in MiB",
@@ -48,6 +50,8 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
         if raw is not None:
             settings[key] = _coerce(key, raw, default)
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    if settings["QUERY_STORE"] not in QUERY_STORES:
+        raise ConfigError(f"KG_QUERY_STORE={settings['QUERY_STORE']!r}: expected one of {', '.join(QUERY_STORES)}")
     if not str(settings["BASE_IRI"]).endswith("/"):
         settings["BASE_IRI"] = f"{settings['BASE_IRI']}/"
     return settings
@@ -61,7 +65,11 @@ def data_dir(settings: Mapping[str, Any]) -> Path:
 def _coerce(key: str, raw: str, default: Any) -> Any:
     if isinstance(default, str):
         return raw
+    kind = "a whole number" if isinstance(default, int) else "a number"
     try:
-        return type(default)(raw)
+        value = type(default)(raw)
     except ValueError:
-        raise ConfigError(f"KG_{key}={raw!r}: expected a {type(default).__name__}") from None
+        value = None
+    if value is None or value <= 0:
+        raise ConfigError(f"KG_{key}={raw!r}: expected {kind} above 0 (default {default})")
+    return value

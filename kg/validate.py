@@ -11,7 +11,7 @@ import pyshacl
 from rdflib import RDF, Dataset, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import NamespaceManager
+from rdflib.namespace import DCTERMS, PROV, NamespaceManager
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
@@ -34,11 +34,16 @@ class Problem:
     shape: Node | None
     graph: tuple[URIRef, ...] = ()
     path_text: str = ""  # the path in SPARQL syntax, e.g. "dip:participant|dip:host"
+    origins: tuple[str, ...] = ()  # where the focus node comes from, e.g. "article 002_4d3f…" or "graph <…>"
 
 
 @dataclass
 class ValidationResult:
-    """The outcome of the gate: `conforms` is False only when there is at least one Violation."""
+    """The outcome of the gate: `conforms` is False only when there is at least one Violation.
+
+    `report` is the SHACL report graph, each result linked by prov:wasDerivedFrom to the article
+    (or, for reference data, the named graph) stating its focus node; `text` is the readable report.
+    """
 
     conforms: bool
     report: Graph
@@ -60,8 +65,8 @@ def load_shapes() -> Graph:
 
 def validate(data: Graph | Dataset, shapes: Graph | None = None) -> ValidationResult:
     """Validate `data` (a dataset is validated as the union of its graphs) against the shapes."""
-    union, graphs_of = _union(data)
-    _, report, text = pyshacl.validate(
+    union, sources = _union(data)
+    _, report, _ = pyshacl.validate(
         union,
         shacl_graph=shapes if shapes is not None else load_shapes(),
         inference="none",
@@ -70,9 +75,18 @@ def validate(data: Graph | Dataset, shapes: Graph | None = None) -> ValidationRe
         allow_warnings=True,
         abort_on_first=False,
     )
-    problems = sorted(_problems(report, graphs_of), key=_problem_order)
+    _link_sources(report, sources)
+    problems = sorted(_problems(report, sources), key=_problem_order)
     conforms = not any(problem.severity == "Violation" for problem in problems)
-    return ValidationResult(conforms=conforms, report=report, text=text, problems=problems)
+    return ValidationResult(conforms=conforms, report=report, text=report_text(problems), problems=problems)
+
+
+def report_text(problems: list[Problem]) -> str:
+    """Render the readable report: a verdict line with the counts, then one line per problem."""
+    counts = {s: sum(p.severity == s for p in problems) for s in ("Violation", "Warning", "Info")}
+    verdict = "does NOT conform" if counts["Violation"] else "conforms"
+    head = f"{verdict}: {counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos"
+    return "\n".join([head, *(format_problems(problems).splitlines())]) + "\n"
 
 
 def format_problems(problems: list[Problem]) -> str:
@@ -100,23 +114,55 @@ def _prepared(text: str) -> Query:
     return prepareQuery(text)
 
 
-def _union(data: Graph | Dataset) -> tuple[Graph, dict[Node, set[URIRef]]]:
-    """Return a private copy of the union of the data's graphs and, per subject, the named graphs stating it."""
+@dataclass
+class _Sources:
+    """Per subject, the named graphs stating it; per article graph, the article's identifier and IRI."""
+
+    graphs_of: dict[Node, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+    article_of: dict[URIRef, tuple[str, URIRef]] = field(default_factory=dict)
+
+    def origins(self, focus: Node) -> list[tuple[URIRef, str]]:
+        """Return (IRI, readable name) of the article of each graph stating `focus`, or of the graph itself."""
+        found = []
+        for graph in sorted(self.graphs_of.get(focus, ())):
+            if graph in self.article_of:
+                identifier, article = self.article_of[graph]
+                found.append((article, f"article {identifier}"))
+            else:
+                found.append((graph, f"graph <{graph}>"))
+        return found
+
+
+def _union(data: Graph | Dataset) -> tuple[Graph, _Sources]:
+    """Return a private copy of the union of the data's graphs and where each subject comes from."""
     union = _PreparedQueryGraph()
-    graphs_of: dict[Node, set[URIRef]] = defaultdict(set)
+    sources = _Sources()
     if not isinstance(data, Dataset):
         for triple in data:
             union.add(triple)
-        return union, graphs_of
+        return union, sources
+    identifiers = []
     for subject, predicate, obj, context in data.quads((None, None, None, None)):
         union.add((subject, predicate, obj))
         name = getattr(context, "identifier", context)
         if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
-            graphs_of[subject].add(name)
-    return union, graphs_of
+            sources.graphs_of[subject].add(name)
+            if predicate == DCTERMS.identifier:
+                identifiers.append((name, subject, str(obj)))
+    for name, subject, identifier in identifiers:
+        if (subject, RDF.type, DIP.Article) in union:
+            sources.article_of[name] = (identifier, subject)
+    return union, sources
 
 
-def _problems(report: Graph, graphs_of: dict[Node, set[URIRef]]) -> list[Problem]:
+def _link_sources(report: Graph, sources: _Sources) -> None:
+    """State in the report, per result, the article or graph its focus node comes from."""
+    for result in list(report.subjects(RDF.type, SH.ValidationResult)):
+        for origin, _ in sources.origins(report.value(result, SH.focusNode)):
+            report.add((result, PROV.wasDerivedFrom, origin))
+
+
+def _problems(report: Graph, sources: _Sources) -> list[Problem]:
     """Read the validation results of a SHACL report graph."""
     problems = []
     names = _namespaces()
@@ -133,8 +179,9 @@ def _problems(report: Graph, graphs_of: dict[Node, set[URIRef]]) -> list[Problem
                 message="; ".join(messages),
                 value=report.value(result, SH.value),
                 shape=report.value(result, SH.sourceShape),
-                graph=tuple(sorted(graphs_of.get(focus, ()))),
+                graph=tuple(sorted(sources.graphs_of.get(focus, ()))),
                 path_text=_path_text(report, path, names),
+                origins=tuple(name for _, name in sources.origins(focus)),
             )
         )
     return problems
@@ -158,8 +205,8 @@ def _format_problem(problem: Problem, names: NamespaceManager) -> str:
     line = f"{problem.severity:<10} {focus}  {problem.path_text or '-'}  {problem.message}"
     if problem.value is not None and problem.value != problem.focus:
         line += f"  [value {_render(problem.value, names)}]"
-    if problem.graph:
-        line += "  (graph " + ", ".join(f"<{name}>" for name in problem.graph) + ")"
+    if problem.origins:
+        line += "  (from " + ", ".join(problem.origins) + ")"
     return line
 
 

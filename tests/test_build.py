@@ -135,8 +135,14 @@ def test_export_writes_the_dump(seed_data_dir, tmp_path):
 
 
 def test_every_command_has_help_and_is_in_the_readme(capsys):
+    import argparse
+
+    from kg.cli import _parser
+
     readme = (SEEDS.parent / "README.md").read_text("utf-8")
-    for command in ("build", "validate", "query", "stats", "export"):
+    (subcommands,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(subcommands.choices) >= {"build", "validate", "query", "stats", "export"}
+    for command in subcommands.choices:
         with pytest.raises(SystemExit) as exit_info:
             run(command, "--help")
         assert exit_info.value.code == 0
@@ -162,3 +168,164 @@ def test_every_seed_dump_reparses_to_the_store_count(seed_release, name):
     assert len(again) == expected
     manifest = json.loads((seed_release / "dumps" / "manifest.json").read_text())
     assert next(f for f in manifest["files"] if f["name"] == name)["statements"] == expected
+
+
+def test_a_bad_setting_is_an_error_with_exit_code_2_not_a_traceback(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KG_MAX_ARTICLE_BYTES", "lots")
+    assert run("stats", "--data-dir", str(tmp_path)) == 2
+    assert "KG_MAX_ARTICLE_BYTES='lots': expected a whole number" in capsys.readouterr().err
+
+
+def test_build_with_no_readable_article_says_so(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert run("build", str(tmp_path / "empty"), "--data-dir", str(tmp_path / "data")) == 2
+    assert "no article could be read" in capsys.readouterr().err
+    assert current_release(tmp_path / "data") is None
+
+
+def test_build_reads_the_seeds_setting_when_given_no_path(tmp_path, monkeypatch, capsys):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "only.txt").write_text("published: 2024-05-02\n\nArmenia and Azerbaijan held talks.", "utf-8")
+    monkeypatch.setenv("KG_SEEDS", str(articles))
+    assert run("build", "--data-dir", str(tmp_path / "data")) == 0
+    assert run("stats", "--json", "--data-dir", str(tmp_path / "data")) == 0
+    assert list(json.loads(capsys.readouterr().out)["articles"]) == ["only"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        (None, b"true\n"),
+        ("table", b"true\n"),
+        ("json", b'{"head":{},"boolean":true}\n'),
+        ("csv", b"true\n"),
+        ("tsv", b"true\n"),
+        ("xml", b"<boolean>true</boolean></sparql>\n"),
+    ],
+)
+def test_ask_answers_in_every_result_format(seed_data_dir, capsysbinary, fmt, expected):
+    options = ["--format", fmt] if fmt else []
+    assert run("query", "ASK { ?s a ?k }", "--data-dir", str(seed_data_dir), *options) == 0
+    assert capsysbinary.readouterr().out.endswith(expected)
+
+
+@pytest.mark.parametrize(("fmt", "rdflib_format"), [(None, "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")])
+def test_construct_prints_rdf_in_the_chosen_format(seed_data_dir, capsysbinary, fmt, rdflib_format):
+    from rdflib import Graph
+
+    query = "CONSTRUCT { ?a a ?k } WHERE { ?a a <https://w3id.org/diplomacy-kg/ontology#Article> ; a ?k }"
+    options = ["--format", fmt] if fmt else []
+    assert run("query", query, "--data-dir", str(seed_data_dir), *options) == 0
+    graph = Graph().parse(data=capsysbinary.readouterr().out, format=rdflib_format)
+    assert len(set(graph.subjects(predicate=URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")))) == 5
+
+
+@pytest.mark.parametrize(
+    ("query", "fmt", "form"),
+    [("SELECT * { ?s ?p ?o } LIMIT 1", "turtle", "SELECT/ASK"), ("CONSTRUCT WHERE { ?s ?p ?o }", "csv", "CONSTRUCT")],
+)
+def test_a_format_that_does_not_fit_the_query_form_is_refused(seed_data_dir, capsys, query, fmt, form):
+    assert run("query", query, "--format", fmt, "--data-dir", str(seed_data_dir)) == 2
+    err = capsys.readouterr().err
+    assert f"--format {fmt} does not fit a {form}" in err
+
+
+def test_query_from_a_missing_file_names_it(seed_data_dir, tmp_path, capsys):
+    assert run("query", "-f", str(tmp_path / "nope.rq"), "--data-dir", str(seed_data_dir)) == 2
+    assert "nope.rq: cannot read the query" in capsys.readouterr().err
+
+
+def test_export_into_a_missing_folder_is_an_error_naming_it(seed_data_dir, tmp_path, capsys):
+    target = tmp_path / "no" / "such" / "kg.ttl"
+    assert run("export", "--format", "turtle", "-o", str(target), "--data-dir", str(seed_data_dir)) == 2
+    assert str(target) in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads", "turtle", "ntriples", "jsonld"])
+def test_export_writes_each_format_as_its_dump(seed_release, seed_data_dir, capsysbinary, fmt):
+    names = {"trig": "kg.trig", "nquads": "kg.nq", "turtle": "kg.ttl", "ntriples": "kg.nt", "jsonld": "kg.jsonld"}
+    assert run("export", "--format", fmt, "--data-dir", str(seed_data_dir)) == 0
+    assert capsysbinary.readouterr().out == (seed_release / "dumps" / names[fmt]).read_bytes()
+
+
+def test_validate_a_gzipped_dump(seed_release):
+    assert run("validate", str(seed_release / "dumps" / "kg.nq.gz")) == 0
+
+
+def test_validate_takes_an_rdf_file_only_alone(seed_release, capsys):
+    assert run("validate", str(seed_release / "dumps" / "kg.trig"), str(SEEDS)) == 2
+    assert "an RDF file is validated alone" in capsys.readouterr().err
+
+
+def test_validate_checks_the_readable_articles_and_reports_the_unreadable(tmp_path, capsys):
+    (tmp_path / "good.txt").write_text("published: 2024-05-02\n\nArmenia and Azerbaijan held talks.", "utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe not text")
+    assert run("validate", str(tmp_path), "--data-dir", str(tmp_path / "data")) == 2
+    err = capsys.readouterr().err
+    assert "bad.txt:1: not valid UTF-8" in err
+    assert "conforms: 0 violations" in err
+    assert not (tmp_path / "data" / "current").exists()
+
+
+def test_the_published_validation_report_is_readable_and_names_its_articles(seed_release):
+    dumps = seed_release / "dumps"
+    text = (dumps / "validation-report.txt").read_text("utf-8").splitlines()
+    assert text[0].startswith("conforms: 0 violations, ")
+    assert any(line.endswith("(from article 000_c5c4a0f7f48c0c1c)") for line in text[1:])
+    warning = next(line for line in text[1:] if "dcterms:issued" in line)
+    assert warning.startswith("Warning") and "<https://w3id.org/diplomacy-kg/id/article/" in warning
+    report = ox.Store()
+    report.load(path=str(dumps / "validation-report.ttl"), format=ox.RdfFormat.TURTLE)
+    results = list(report.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/ns/shacl#focusNode"), None))
+    derived = list(report.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), None))
+    assert len(results) == len(text) - 1
+    assert {q.subject for q in derived} == {q.subject for q in results}
+    manifest = json.loads((dumps / "manifest.json").read_text())
+    assert {"validation-report.ttl", "validation-report.txt"} <= {f["name"] for f in manifest["files"]}
+
+
+KILLED_BUILD = """
+import os, signal, sys
+from kg import publish
+from kg.cli import main
+
+def die(*args, **kwargs):
+    if {point!r} == "after-dumps":
+        real(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+real = getattr(publish, {target!r})
+setattr(publish, {target!r}, die)
+sys.exit(main(["build", sys.argv[1], "--data-dir", sys.argv[2]]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("point", "target"),
+    [("during-dumps", "write_dumps"), ("after-dumps", "write_dumps"), ("before-swap", "_switch_current")],
+)
+def test_a_build_killed_mid_publish_leaves_the_live_release_served(tmp_path, capsys, point, target):
+    import signal
+    import subprocess
+    import sys
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text("published: 2024-05-02\n\nArmenia and Azerbaijan held talks in Vienna.", "utf-8")
+    data = tmp_path / "data"
+    assert run("build", str(articles), "--data-dir", str(data)) == 0
+    live = current_release(data)
+    manifest = (live / "dumps" / "manifest.json").read_bytes()
+    (articles / "b.txt").write_text("published: 2024-05-03\n\nTürkiye and Armenia met in Ankara.", "utf-8")
+    script = KILLED_BUILD.format(point=point, target=target)
+    killed = subprocess.run([sys.executable, "-c", script, str(articles), str(data)], capture_output=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    assert current_release(data) == live
+    assert (live / "dumps" / "manifest.json").read_bytes() == manifest
+    capsys.readouterr()
+    assert run("stats", "--json", "--data-dir", str(data)) == 0
+    assert list(json.loads(capsys.readouterr().out)["articles"]) == ["a"]
+    assert run("build", str(articles), "--data-dir", str(data)) == 0
+    assert current_release(data) != live
+    assert not list((data / "releases").glob(".tmp-*"))
