@@ -329,3 +329,37 @@ def test_a_build_killed_mid_publish_leaves_the_live_release_served(tmp_path, cap
     assert run("build", str(articles), "--data-dir", str(data)) == 0
     assert current_release(data) != live
     assert not list((data / "releases").glob(".tmp-*"))
+
+
+def test_the_readme_queries_find_answers_on_the_seeds(seed_data_dir, capsysbinary):
+    import re
+
+    readme = (SEEDS.parent / "README.md").read_text("utf-8")
+    queries = re.findall(r"```sparql\n(.*?)```", readme, re.S)
+    assert len(queries) == 3
+    for query in queries:
+        assert run("query", query, "--format", "csv", "--data-dir", str(seed_data_dir)) == 0
+        rows = capsysbinary.readouterr().out.decode().strip().splitlines()[1:]
+        assert rows, query
+
+
+def test_the_readme_documents_every_setting_with_its_default():
+    from kg.config import DEFAULTS
+
+    readme = (SEEDS.parent / "README.md").read_text("utf-8")
+    for key, default in DEFAULTS.items():
+        row = next((line for line in readme.splitlines() if line.startswith(f"| `KG_{key}`")), None)
+        assert row is not None, f"KG_{key} is not in the README's configuration table"
+        shown = f"{default:g}" if isinstance(default, float) else str(default)
+        assert f"`{shown}`" in row, f"README gives another default for KG_{key}: {row}"
+
+
+def test_the_readme_gives_the_gunicorn_defaults(monkeypatch):
+    import importlib
+
+    monkeypatch.delenv("KG_WEB_WORKERS", raising=False)
+    monkeypatch.delenv("KG_WEB_THREADS", raising=False)
+    gunicorn_conf = importlib.reload(importlib.import_module("kg.web.gunicorn_conf"))
+    readme = (SEEDS.parent / "README.md").read_text("utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `KG_WEB_WORKERS`, `KG_WEB_THREADS`"))
+    assert f"`{gunicorn_conf.workers}`, `{gunicorn_conf.threads}`" in row
