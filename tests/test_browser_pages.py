@@ -89,6 +89,13 @@ def test_page_renders_cleanly(page, server, name):
     assert page.console_errors == (expected_errors if name == "not-found" else [])  # the page's own status
     assert page.outside == []
     assert page.dialogs == []  # the hostile article's <script> and onerror never ran
+    assert page.evaluate(OVERFLOWING) == []
+
+
+# Tables and code blocks that stick out of the box they sit in (the shapes' check tables once did).
+OVERFLOWING = """() => [...document.querySelectorAll('main table, main pre, main dl')]
+  .filter(e => e.getBoundingClientRect().right > e.parentElement.getBoundingClientRect().right + 1)
+  .map(e => e.tagName + '.' + e.className)"""
 
 
 def test_article_evidence_is_highlighted_and_linked(page, server):

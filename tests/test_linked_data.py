@@ -60,9 +60,8 @@ def test_browsers_get_the_entity_page(client):
     assert 'href="http://www.wikidata.org/entity/Q227"' in page
     assert 'href="http://dbpedia.org/resource/Azerbaijan"' in page
     assert 'href="https://sws.geonames.org/587116/"' in page
-    assert (
-        '<http://localhost/id/country/azerbaijan.ttl>; rel="alternate"; type="text/turtle"' in response.headers["Link"]
-    )
+    assert '</id/country/azerbaijan.ttl>; rel="alternate"; type="text/turtle"' in response.headers["Link"]
+    assert f'<{BASE}id/country/azerbaijan>; rel="canonical"' in response.headers["Link"]
 
 
 @pytest.mark.parametrize("accept", RDF_ACCEPTS)
@@ -155,10 +154,27 @@ def test_any_host_dereferences_and_pages_link_to_it(data_dir):
     response = client.get("/id/country/turkey", base_url="http://kg.example.test:8080", headers={"Accept": BROWSER})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'href="http://kg.example.test:8080/id/place/ankara"' in page
+    assert 'href="/id/place/ankara"' in page  # root-relative: the server that answered, whatever its name
     assert f'href="{BASE}id/' not in page  # data IRIs are shown but linked to the answering server
     turtle = client.get("/id/country/turkey", base_url="http://kg.example.test:8080", headers={"Accept": "text/turtle"})
     assert f"<{BASE}id/country/turkey>" in turtle.get_data(as_text=True)  # RDF keeps the canonical IRIs
+
+
+@pytest.mark.parametrize("host", ["", 'a"b', "x<y>", "[::1]:8080", "kg.example.test:8080"])
+def test_links_hold_with_a_malformed_or_missing_host_header(client, host):
+    response = client.get("/id/country/turkey", headers={"Accept": BROWSER, "Host": host})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'href="/id/place/ankara"' in page
+    assert 'href="http:///' not in page and "<y>" not in page
+    assert '</id/country/turkey.ttl>; rel="alternate"' in response.headers["Link"]
+
+
+def test_mounted_below_a_path_links_stay_under_it(client):
+    response = client.get("/id/country/turkey", headers={"Accept": BROWSER}, environ_overrides={"SCRIPT_NAME": "/kg"})
+    page = response.get_data(as_text=True)
+    assert 'href="/kg/id/place/ankara"' in page
+    assert 'href="/kg/static/site.css"' in page and 'href="/kg/query"' in page
 
 
 def test_a_deployment_base_maps_request_paths_onto_its_own_iris(tmp_path):
@@ -176,7 +192,7 @@ def test_a_deployment_base_maps_request_paths_onto_its_own_iris(tmp_path):
     assert response.status_code == 200
     assert "<http://data.example.org/kg/id/country/azerbaijan>" in response.get_data(as_text=True)
     page = client.get("/id/country/turkey", headers={"Accept": BROWSER}).get_data(as_text=True)
-    assert 'href="http://localhost/id/place/ankara"' in page
+    assert 'href="/id/place/ankara"' in page
 
 
 def test_graph_iri_gives_the_named_graph(client, data_dir):
@@ -188,7 +204,7 @@ def test_graph_iri_gives_the_named_graph(client, data_dir):
     got = {q.triple for q in ox.parse(response.data, format=ox.RdfFormat.N_TRIPLES)}
     assert in_store <= got
     page = client.get("/graph/article/002-hostile", headers={"Accept": BROWSER}).get_data(as_text=True)
-    assert "Named graph" in page and 'href="http://localhost/id/article/002-hostile"' in page
+    assert "Named graph" in page and 'href="/id/article/002-hostile"' in page
     assert client.get("/graph/reference.ttl").status_code == 200
 
 

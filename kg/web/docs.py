@@ -193,6 +193,10 @@ _CONSTRAINTS = (
     ("at least (value)", SH.minInclusive),
     ("language", SH.languageIn),
     ("one of", SH["in"]),
+    ("less than", SH.lessThan),
+    ("either", SH["or"]),
+    ("exactly one of", SH.xone),
+    ("shape", SH.node),
 )
 
 
@@ -217,13 +221,31 @@ def shapes_doc(graph: Graph) -> list[ShapeDoc]:
     return shapes
 
 
-def _property_check(graph: Graph, shape) -> dict:
-    constraints = []
+def _constraints(graph: Graph, shape) -> list[tuple[str, str]]:
+    """Return the constraints of a shape as (what, value) text, IRIs in their prefixed form."""
+    found = []
     for what, predicate in _CONSTRAINTS:
         for value in graph.objects(shape, predicate):
-            if isinstance(value, BNode) and (value, RDF.first, None) in graph:
-                value = ", ".join(str(v) for v in Collection(graph, value))
-            constraints.append((what, str(value)))
+            if predicate in (SH["or"], SH.xone):
+                members = [_constraint_text(graph, member) for member in Collection(graph, value)]
+                found.append((what, " or ".join(members)))
+            elif isinstance(value, BNode) and (value, RDF.first, None) in graph:
+                found.append((what, ", ".join(_value_text(graph, v) for v in Collection(graph, value))))
+            else:
+                found.append((what, _value_text(graph, value)))
+    return found
+
+
+def _constraint_text(graph: Graph, shape) -> str:
+    return "; ".join(f"{what} {value}" for what, value in _constraints(graph, shape)) or "(a nested shape)"
+
+
+def _value_text(graph: Graph, value) -> str:
+    return graph.namespace_manager.normalizeUri(value) if isinstance(value, URIRef) else str(value)
+
+
+def _property_check(graph: Graph, shape) -> dict:
+    constraints = _constraints(graph, shape)
     return {
         "name": _text(graph, shape, SH.name, RDFS.label) or _path_text(graph, graph.value(shape, SH.path)),
         "path": _path_text(graph, graph.value(shape, SH.path)),
@@ -258,4 +280,7 @@ def _path_text(graph: Graph, path) -> str:
         return "^" + _path_text(graph, inverse)
     if (path, RDF.first, None) in graph:
         return " / ".join(_path_text(graph, p) for p in Collection(graph, path))
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return " | ".join(_path_text(graph, p) for p in Collection(graph, alternatives))
     return "(complex path)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from flask import Blueprint, current_app, render_template
 
 from kg.publish import REPORT_FILE, REPORT_TEXT
 from kg.web import docs
-from kg.web.describe import Labeller, Term, Views
+from kg.web.describe import Labeller, Term, Views, human_date
 from kg.web.release import get_release
 
 bp = Blueprint("home", __name__)
@@ -49,6 +50,16 @@ class TimelineEntry:
     kind: Term
     date: str
     sources: int
+
+
+@bp.app_template_filter("build_time")
+def build_time(build_id: str | None) -> str:
+    """Return when a build ran, read off its id (`20240827T101500123456Z` → `27 Aug 2024, 10:15 UTC`)."""
+    try:
+        when = dt.datetime.strptime(build_id or "", "%Y%m%dT%H%M%S%fZ")
+    except ValueError:
+        return "at an unknown time"
+    return f"{human_date(when.date().isoformat())}, {when:%H:%M} UTC"
 
 
 @bp.get("/")

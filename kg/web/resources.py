@@ -8,6 +8,8 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from kg.ids import DIP
 from kg.web import conneg, docs
 from kg.web.describe import (
+    ARTICLE_TEXT,
+    DATE_TYPES,
     DIP_REPORT,
     OWL_SAME_AS,
     PREFIXES,
@@ -19,6 +21,7 @@ from kg.web.describe import (
     describe_graph,
     exists,
     highlight,
+    human_date,
     locate,
 )
 from kg.web.release import Release, get_release
@@ -26,7 +29,8 @@ from kg.web.release import Release, get_release
 bp = Blueprint("resources", __name__)
 
 SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
-ARTICLE_TEXT = ox.NamedNode(str(DIP.articleText))
+DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+DCT_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 MENTIONS = ox.NamedNode(str(DIP.mentions))
 # Shown in the page's header or its own section, so left out of the generic property table.
 _HEADER_PREDICATES = (RDF_TYPE, RDFS_LABEL, SKOS_ALT, OWL_SAME_AS, DIP_REPORT, ARTICLE_TEXT)
@@ -35,12 +39,29 @@ _FIXED_ROOT = "https://w3id.org/diplomacy-kg/"  # ontology and shapes IRIs do no
 
 @bp.app_template_filter("href")
 def local_href(iri: str) -> str:
-    """Return the link for an IRI: IRIs of this dataset and its vocabulary point at the server that answers."""
+    """Return the link for an IRI: IRIs of this dataset and its vocabulary point at the server that answers.
+
+    The link is root-relative, so it holds whatever Host header (even none or a malformed one) the
+    request came with, and under a proxy that mounts the app below a path (SCRIPT_NAME).
+    """
     base = current_app.config["BASE_IRI"]
     for root in (base, _FIXED_ROOT):
         if iri.startswith(root):
-            return request.url_root + iri[len(root) :]
+            return f"{request.script_root}/{iri[len(root) :]}"
     return iri
+
+
+bp.add_app_template_filter(human_date, "human_date")
+bp.add_app_template_global(DATE_TYPES, "date_types")
+
+_QUOTE_MARKS = "\"'“”„‘’‚«»‹›"
+
+
+@bp.app_template_filter("quoted")
+def quoted(text: str) -> str:
+    """Return evidence text in quotation marks, unless it opens with its own (a quote it reports)."""
+    text = text.strip()
+    return text if text[:1] in _QUOTE_MARKS else f"“{text}”"
 
 
 _CURIE_PREFIXES = {
@@ -129,7 +150,8 @@ def render_page(release: Release, iri: ox.NamedNode) -> Response:
         "formats": conneg.RDF_FORMATS,
     }
     if is_article:
-        return Response(render_template("article.html", **common, **article_view(views, iri)), mimetype="text/html")
+        page = render_template("article.html", **common, **article_view(views, iri))
+        return Response(page, mimetype="text/html")
     alt = sorted({q.object.value for q in release.store.quads_for_pattern(iri, SKOS_ALT, None)})
     same_as = sorted(
         {views.labeller.term(q.object) for q in release.store.quads_for_pattern(iri, OWL_SAME_AS, None)},
@@ -140,6 +162,7 @@ def render_page(release: Release, iri: ox.NamedNode) -> Response:
         **common,
         alt_labels=alt,
         same_as=same_as,
+        summary=views.summary(iri),
         evidence=views.evidence(iri),
         holdings=views.holdings(iri) if str(DIP.Person) in is_a else [],
         holders=views.holders(iri) if str(DIP.Position) in is_a else [],
@@ -169,7 +192,10 @@ def article_view(views: Views, article: ox.NamedNode) -> dict:
     for term in sorted(set(mentions), key=lambda t: t.label):
         kinds = views.types(ox.NamedNode(term.value))
         mentions_by_type.setdefault(kinds[0].label if kinds else "Other", []).append(term)
+    identifier = next(iter(views.store.quads_for_pattern(article, DCT_IDENTIFIER, None)), None)
     return {
+        "untitled": next(iter(views.store.quads_for_pattern(article, DCT_TITLE, None)), None) is None,
+        "identifier": identifier.object.value if identifier else None,
         "text": text,
         "segments": highlight(text, spans) if text else [],
         "facts": facts,
@@ -190,25 +216,30 @@ def rdf_response(triples: list, fmt: conneg.Format, iri: ox.NamedNode) -> Respon
 
 def _with_alternates(response: Response, iri: ox.NamedNode) -> Response:
     """Point RDF clients that were sent the page at the same description in each RDF format."""
-    here = local_href(iri.value)
+    here = local_href(iri.value)  # root-relative: RFC 8288 resolves it against the request's own URL
     links = [f'<{iri.value}>; rel="canonical"']
     links += [f'<{here}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in conneg.RDF_FORMATS[:4]]
     response.headers["Link"] = ", ".join(links)
     return response
 
 
-def _resolve(store: ox.Store, path: str) -> tuple[ox.NamedNode, conneg.Format | None]:
-    """Map a request path to the IRI it names under the base, with the format a suffix (`.ttl`) asks for."""
+def _resolve(store: ox.Store, path: str) -> tuple[ox.NamedNode, conneg.Format | str | None]:
+    """Map a request path to the IRI it names under the base, with the format a suffix (`.ttl`, `.html`) asks for."""
     base = current_app.config["BASE_IRI"]
     iri = _node(base + path)
     if iri is not None and exists(store, iri):
         return iri, None
     stem, dot, suffix = path.rpartition(".")
-    fmt = conneg.by_name(conneg.RDF_FORMATS, suffix) if dot and "/" not in suffix else None
+    fmt = _suffix(suffix) if dot and "/" not in suffix else None
     iri = _node(base + stem) if fmt else None
     if iri is not None and exists(store, iri):
         return iri, fmt
     abort(404)
+
+
+def _suffix(suffix: str) -> conneg.Format | str | None:
+    """Return the format a file suffix asks for: an RDF format, `HTML` for `.html`, or None."""
+    return conneg.HTML if suffix.lower() in ("html", "htm") else conneg.by_name(conneg.RDF_FORMATS, suffix)
 
 
 def _node(iri: str) -> ox.NamedNode | None:
