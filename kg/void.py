@@ -37,7 +37,10 @@ LINK_TARGETS = (
 _CLASS_COUNTS = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class"
 _PROPERTY_COUNTS = "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p"
 _DISTINCT = "SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) WHERE { ?s ?p ?o }"
-_EXAMPLE = "SELECT ?s ?class ?space WHERE { ?s a ?class . FILTER(STRSTARTS(STR(?s), ?space)) } ORDER BY ?s LIMIT 1"
+# The best-linked resource of a class is the one worth showing: the most statements point at it.
+_EXAMPLE = """SELECT ?s ?class ?space (COUNT(?in) AS ?links) WHERE {
+  ?s a ?class . FILTER(STRSTARTS(STR(?s), ?space)) OPTIONAL { ?in ?p ?s }
+} GROUP BY ?s ?class ?space ORDER BY DESC(?links) ?s LIMIT 1"""
 
 
 def base_of(store: ox.Store) -> str:

@@ -8,9 +8,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS
 
-from kg.web.testing import LiveServer
-from tests.linked_data_fixture import EVENT, publish_fixture
+from kg.web.testing import LiveServer, publish_dataset
+from tests.linked_data_fixture import BASE, EVENT, QUIET_ARTICLE, linked_data_dataset, publish_fixture
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path("/tmp/shots")
@@ -114,3 +116,19 @@ def test_following_a_link_from_an_entity_stays_on_this_server(page, server):
     page.wait_for_load_state()
     assert page.url == server.url + "/id/position/minister-of-foreign-affairs-of-turkey"
     assert "Held by" in page.locator("main").inner_text()
+
+
+def test_an_undated_article_reads_on_one_line_with_its_publisher(browser, tmp_path):
+    dataset = linked_data_dataset()
+    for graph in dataset.graphs():
+        graph.remove((URIRef(BASE + QUIET_ARTICLE), DCTERMS.issued, None))
+    publish_dataset(tmp_path, dataset)
+    with LiveServer({"DATA_DIR": tmp_path}) as live:
+        page = browser.new_page()
+        page.goto(live.url + "/")
+        item = page.locator("ul.articles li", has_text="Bayramov in Ankara for talks")
+        meta = item.locator("> .muted")
+        assert " ".join(meta.inner_text().split()) == "undated · Example News <i>Agency</i>"
+        lines = meta.evaluate("m => m.getBoundingClientRect().height / parseFloat(getComputedStyle(m).lineHeight)")
+        assert lines < 1.5  # one line: "undated" is not a block of its own
+        page.close()

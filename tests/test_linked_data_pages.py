@@ -237,6 +237,7 @@ def test_article_without_a_headline_is_named_by_its_opening_words(tmp_path):
     assert "The source has no headline" in html and "003-quiet" in html
     assert opening in text_of(page(client, "/"))
     assert ">003-quiet</a>" not in page(client, "/id/person/hakan-fidan")
+    assert f"{opening}</a>." not in page(client, "/graph/article/003-quiet")  # no full stop after the ellipsis
 
 
 def test_opening_words_are_cut_at_a_word():

@@ -90,4 +90,11 @@ def test_built_seed_graph_links_are_well_formed_and_from_the_table(seed_release)
     assert [iri for iri in links if not well_formed(iri)] == []
     assert sorted(links - table_identifiers()) == []
     void = Graph().parse(seed_release / "dumps" / "void.ttl", format="turtle")
-    assert len(set(void.subjects(RDF.type, VOID.Linkset))) == 3  # the seed build publishes its VoID too
+    counts = {
+        str(void.value(void.value(linkset, VOID.objectsTarget), VOID.uriSpace)): int(void.value(linkset, VOID.triples))
+        for linkset in void.subjects(RDF.type, VOID.Linkset)
+    }
+    pairs = {(q.subject, q.object.value) for q in store.quads_for_pattern(None, SAME_AS, None)}
+    expected = {space: sum(1 for _, o in pairs if o.startswith(space)) for space in counts}
+    assert len(counts) == 3  # the seed build publishes one linkset per external dataset, with its link count
+    assert counts == expected and all(expected.values())
