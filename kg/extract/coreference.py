@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 from dataclasses import replace
 
@@ -90,18 +91,40 @@ def _reports(extractions: list[Extraction]) -> list[tuple[str, Event]]:
 def _cluster(extractions: list[Extraction], named_keys: set[str]) -> list[list[tuple[str, Event]]]:
     named: dict[str, list] = {}
     clusters: list[list[tuple[str, Event]]] = []
+    # Blocking: a report is compared only with clusters whose first report shares one of its keys, a
+    # condition of `_compatible`, so clustering stays near linear in the number of reports.
+    index: dict[tuple, list[int]] = {}
     reports = sorted(_reports(extractions), key=lambda r: (-_precision(r[1]), r[0], r[1].evidence.start))
     for article, event in reports:
         if event.key in named_keys:
             named.setdefault(event.key, []).append((article, event))
             continue
-        for cluster in clusters:
-            if all(a != article and _compatible(event, e) for a, e in cluster):
-                cluster.append((article, event))
-                break
-        else:
+        keys = _blocking_keys(event)
+        candidates = sorted({i for k in keys for i in index.get(k, ())})
+        chosen = next(
+            (i for i in candidates if all(a != article and _compatible(event, e) for a, e in clusters[i])), None
+        )
+        if chosen is None:
+            for key in keys:
+                index.setdefault(key, []).append(len(clusters))
             clusters.append([(article, event)])
+        else:
+            clusters[chosen].append((article, event))
     return [*named.values(), *clusters]
+
+
+def _blocking_keys(event: Event) -> set[tuple]:
+    """Return keys two reports of one event share: class family, status, and their parties — the same single
+    party, or two of them — among the people, and among the states (people counting as theirs)."""
+    people = _persons(event)
+    states = _countries(event) | {c for p in people for c in _STANDS_FOR.get(p, ())}
+    family = _FAMILY.get(event.kind, event.kind)
+    keys = set()
+    for level, parties in (("person", people), ("state", states)):
+        ordered = sorted(parties)
+        groups = [tuple(ordered)] if len(ordered) == 1 else itertools.combinations(ordered, 2)
+        keys |= {(family, event.status, level, *group) for group in groups}
+    return keys
 
 
 def _precision(event: Event) -> int:
