@@ -452,3 +452,17 @@ def test_blocked_clustering_finds_the_clusters_of_comparing_every_pair(extractor
     blocked = [c for c in coreference._cluster(extractions, named) if c[0][1].key not in named]
     assert [[id(e) for _, e in c] for c in blocked] == [[id(e) for _, e in c] for c in every_pair()]
     assert any(len(c) > 1 for c in blocked)
+
+
+def test_a_named_happening_keeps_its_reference_name_and_no_place_from_elsewhere_in_the_sentence(extractor):
+    x = extractor(
+        article(
+            "The Ankara talks come on the heels of Vladimir Putin's visit to Baku, his first since the Russian "
+            "invasion of Ukraine in 2022.",
+            dt.date(2024, 8, 27),
+        )
+    )
+    resolve_events([x])
+    invasion = next(e for e in x.events if e.key == "russian-invasion-of-ukraine")
+    assert invasion.label is None
+    assert invasion.place is None

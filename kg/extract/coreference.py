@@ -359,7 +359,7 @@ def _assign(clusters, named_keys: set[str]) -> None:
             used[key] += 1
             key = f"{key}-{used[key]}"
         used.setdefault(key, 1)
-        label = _cluster_label(events, date)
+        label = None if key in named_keys else _cluster_label(events, date)
         for event in events:
             event.key = key
             event.label = label

@@ -344,7 +344,9 @@ class EventFinder:
             participants = [declarer]  # the state declaring independence, not the one it leaves
         if kind == "Visit":
             event.place = _place_after(sentence, trigger_at)
-        event.place = event.place or _place(sentence)
+        if kind in _ARMED:
+            event.place = _place_after(sentence, trigger_end, within=40)  # "the Ankara talks" is no battlefield
+        event.place = event.place or (None if kind in _ARMED else _place(sentence))
         event.participants = _unique(participants)
         event.hosts = _unique(hosts)
         event.mediators = _unique(mediators)
@@ -435,6 +437,9 @@ class EventFinder:
             convener = _named_inside(sentence, mention.start, mention.end) if entity.kind == "Summit" else []
             # "talks on the sidelines of a NATO summit": the summit is NATO's, the sentence's parties are the talks'
             event.participants = _unique((convener or event.participants) + list(entity.participants))
+            span = mention.end - mention.start
+            event.place = _place_after(sentence, mention.start, within=span + 25) or entity.located_in
+            event.label = None  # a named happening is called by its reference name
             out.append(event)
         return out
 
@@ -730,8 +735,9 @@ def _overlaps(years: tuple[int, int], entity) -> bool:
     return years[0] <= end and start <= years[1]
 
 
-def _place_after(sentence: Sentence, at: int) -> str | None:
+def _place_after(sentence: Sentence, at: int, within: int | None = None) -> str | None:
     places = [m for m in sentence.mentions if m.kind == "Place" and m.start >= at and m.literal]
+    places = [m for m in places if within is None or m.start - at <= within]
     return places[0].key if places else None
 
 
