@@ -466,3 +466,35 @@ def test_a_named_happening_keeps_its_reference_name_and_no_place_from_elsewhere_
     invasion = next(e for e in x.events if e.key == "russian-invasion-of-ukraine")
     assert invasion.label is None
     assert invasion.place is None
+
+
+def test_a_described_agreement_is_the_reference_one_signed_that_year_by_states_the_article_names(extractor):
+    x = extractor(
+        article(
+            "Turkey and Armenia have no diplomatic ties. The talks were the first attempt to restore links since "
+            "a 2009 peace accord that was never ratified."
+        )
+    )
+    signing = next(e for e in x.events if e.kind == "AgreementSigning")
+    assert signing.topics == ["agreement/zurich-protocols"]
+    assert set(signing.participants) == {"country/armenia", "country/turkey"}
+    assert signing.date.value == "2009"
+    mention = next(m for m in x.mentions if m.entity == "agreement/zurich-protocols")
+    assert mention.span.text == "a 2009 peace accord"
+
+
+def test_an_agreement_description_of_another_year_or_other_states_links_nothing(extractor):
+    x = extractor(
+        article("Georgia and Ukraine have close ties. The talks were the first since a 2009 peace accord was signed.")
+    )
+    assert all(not e.topics for e in x.events)
+    assert all(not m.entity.startswith("agreement/") for m in x.mentions)
+
+
+def test_a_signing_of_a_named_agreement_has_its_reference_parties(extractor):
+    x = extractor(
+        article("The war ended after a Russian-brokered ceasefire was signed in November 2020 by the leaders.")
+    )
+    signing = next(e for e in x.events if e.kind == "AgreementSigning")
+    assert signing.topics == ["agreement/2020-nagorno-karabakh-ceasefire-agreement"]
+    assert {"country/armenia", "country/azerbaijan", "country/russia"} <= set(signing.participants)

@@ -196,7 +196,46 @@ class EventFinder:
                     reported.append((event.trigger, twin or event))
         _date_consequences(reported)
         _carry_dates(events, where, published, self.gazetteer)
+        for event in events:
+            self._link_agreement(event, sentences)
         return [_well_formed(e) for e in events if e.participants or e.hosts or e.key]
+
+    def _link_agreement(self, event: Event, sentences: list[Sentence]) -> None:
+        """Make a signing report the reference agreement its words describe ("a 2009 peace accord"; "in 2009,
+        the two countries signed a peace accord"), its parties the signing's where the sentence names none."""
+        if event.kind != "AgreementSigning" or event.date is None:
+            return
+        agreement = self.described_agreement(event, sentences)
+        if agreement is not None:
+            event.topics = _unique([*event.topics, agreement.key])
+            # the reference knows the parties: "the two countries signed" or an unnamed signing is theirs
+            people = [p for p in event.participants if p.startswith("person/")]
+            event.participants = _unique([*agreement.participants, *people])
+            event.label = _label(event, self.gazetteer)
+
+    def described_agreement(self, event: Event, sentences: list[Sentence]):
+        """Return the reference agreement a signing report is of: the one its sentence names, else the one
+        signed in the event's year by states the article names that the sentence describes ("a peace accord")."""
+        countries = {m.key for s in sentences for m in s.mentions if m.kind == "Country"}
+        sentence = next((s for s in sentences if s.start == event.evidence.start), None)
+        if sentence is None:
+            return None
+        named = [self.gazetteer.entities.get(m.key) for m in sentence.mentions if m.kind == "Agreement"]
+        named = [a for a in named if a is not None and (not a.signed or a.signed[:4] == event.date.value[:4])]
+        if named:
+            return named[0] if len({a.key for a in named}) == 1 else None  # the sentence names its agreement
+        if not describe_agreement(sentence.masked):
+            return None
+        fits = [
+            a
+            for a in self.gazetteer.entities.values()
+            if a.kind == "Agreement"
+            and a.signed
+            and a.signed[:4] == event.date.value[:4]
+            and a.participants
+            and set(a.participants) <= countries
+        ]
+        return fits[0] if len(fits) == 1 else None
 
     def _sentence_events(self, sentence: Sentence, before: list[Sentence], published) -> list[Event]:
         out: list[Event] = []
@@ -344,9 +383,9 @@ class EventFinder:
             participants = [declarer]  # the state declaring independence, not the one it leaves
         if kind == "Visit":
             event.place = _place_after(sentence, trigger_at)
-        if kind in _ARMED:
+        if kind in _PLACED_BY_TRIGGER:
             event.place = _place_after(sentence, trigger_end, within=40)  # "the Ankara talks" is no battlefield
-        event.place = event.place or (None if kind in _ARMED else _place(sentence))
+        event.place = event.place or (None if kind in _PLACED_BY_TRIGGER else _place(sentence))
         event.participants = _unique(participants)
         event.hosts = _unique(hosts)
         event.mediators = _unique(mediators)
@@ -492,6 +531,7 @@ def years_of(value: str) -> tuple[int, int]:
 
 
 _ARMED = ("War", "MilitaryOperation")
+_PLACED_BY_TRIGGER = (*_ARMED, "AgreementSigning")  # "signed … in Zurich", not any city of the sentence
 _ADDRESSING = re.compile(r"\b(?:addressing|addressed|told|in a speech to|in an address to)\s+(?:the\s+)?$", re.I)
 _WITH = re.compile(r"\bwith\s+(?:(?:his|her|their|its|the)\s+)?(?:[\w’'-]+\s+){0,3}$", re.I)
 _GROUP_TITLE = re.compile(r"\b(?P<title>" + "|".join(sorted(lexicon.GROUP_TITLES, key=len, reverse=True)) + r")\b")
@@ -541,6 +581,17 @@ def _bystander(sentence: Sentence, mention: Found) -> bool:
         _LEFT_STATE.search(_text_before(sentence, mention))
         or _SOURCE.match(sentence.text, mention.end - sentence.start)
     )
+
+
+_DESCRIPTION = re.compile(
+    r"\b(?:an?|the|their|its)\s+(?:(?:19|20)\d\d\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:accords?|agreements?|protocols?|memorandum(?: of (?:agreement|understanding))?|treaty|deal)\b"
+)
+
+
+def describe_agreement(text: str) -> re.Match | None:
+    """Return the first words of `text` that describe an agreement without naming it ("a 2009 peace accord")."""
+    return _DESCRIPTION.search(text)
 
 
 _WITH_NAME = re.compile(r",?\s+with\s+$")

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from kg.articles import Article
 from kg.extract.dates import find_time_expressions
 from kg.extract.entities import EntityFinder
-from kg.extract.events import EventFinder, Sentence, happening_mentions
+from kg.extract.events import EventFinder, Sentence, describe_agreement, happening_mentions
 from kg.extract.model import Extraction, Mention, Span
 from kg.extract.quotes import MIN_WORDS, QuoteFinder, find_quote_regions, mask_quotes
 from kg.extract.relations import find_relations
@@ -67,6 +67,7 @@ class RuleExtractor:
         mentions = [Mention(m.key, Span(m.start, m.end, text[m.start : m.end])) for m in found]
         named = {m.entity for m in mentions}
         mentions += [m for m in happening_mentions(events, self.events.happenings) if m.entity not in named]
+        mentions += [m for m in _agreement_mentions(events, text) if m.entity not in named]
         for event in events:
             for key in [*event.participants, *event.hosts, *event.mediators]:
                 if key not in entities and key in self.gazetteer.entities:
@@ -82,6 +83,18 @@ class RuleExtractor:
             quotes=self.quotes(text, regions, sentences, events),
             relations=find_relations(sentences, article.published),
         )
+
+
+def _agreement_mentions(events, text: str) -> list[Mention]:
+    """Return a mention of each reference agreement a signing report was linked to by its description."""
+    out = []
+    for event in events:
+        agreements = [k for k in event.topics if k.startswith("agreement/")]
+        described = describe_agreement(event.evidence.text)
+        if agreements and described:
+            start, end = event.evidence.start + described.start(), event.evidence.start + described.end()
+            out.append(Mention(agreements[0], Span(start, end, text[start:end])))
+    return out
 
 
 def _sentences(doc: Doc, masked: str, found) -> list[Sentence]:

@@ -56,7 +56,8 @@ class ReferenceEntity:
     located_in: str | None = None
     start: str | None = None  # known time span of a named happening (background knowledge)
     end: str | None = None
-    participants: tuple[str, ...] = ()  # parties of a named happening
+    participants: tuple[str, ...] = ()  # parties of a named happening or of an agreement
+    signed: str | None = None  # signing date of an agreement
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,10 @@ def _entity(graph: Graph, node: URIRef, kind: str, key: _Keys) -> ReferenceEntit
         located_in=key(located) if located else None,
         start=str(start) if start else None,
         end=str(end) if end else None,
-        participants=tuple(sorted(key(p) for p in graph.objects(node, DIP.participant))),
+        participants=tuple(
+            sorted({key(p) for predicate in (DIP.participant, DIP.party) for p in graph.objects(node, predicate)})
+        ),
+        signed=str(graph.value(node, DIP.signingDate)) if graph.value(node, DIP.signingDate) else None,
     )
 
 
