@@ -375,14 +375,14 @@ def test_a_year_owned_by_another_trigger_does_not_date_a_declaration(extractor):
 def test_marking_an_anniversary_is_dated_by_the_count_not_by_the_year_it_counts_from(extractor):
     x = extractor(
         article(
-            "Turkey and Azerbaijan are marking the 33rd anniversary of their diplomatic relations, which were "
+            "Georgia and Ukraine are marking the 33rd anniversary of their diplomatic relations, which were "
             "officially established in 1992.",
             None,
         )
     )
     marking = next(e for e in x.events if "anniversary" in (e.wording or ""))
     assert marking.date.value == "2025"
-    assert set(marking.participants) == {"country/turkey", "country/azerbaijan"}
+    assert set(marking.participants) == {"country/georgia", "country/ukraine"}
 
 
 def test_an_outlet_with_a_dotted_name_neither_ends_the_sentence_nor_takes_part(extractor):
@@ -498,3 +498,18 @@ def test_a_signing_of_a_named_agreement_has_its_reference_parties(extractor):
     signing = next(e for e in x.events if e.kind == "AgreementSigning")
     assert signing.topics == ["agreement/2020-nagorno-karabakh-ceasefire-agreement"]
     assert {"country/armenia", "country/azerbaijan", "country/russia"} <= set(signing.participants)
+
+
+def test_an_anniversary_of_a_happening_the_reference_dates_to_the_day_falls_on_that_day(extractor):
+    x = extractor(
+        article(
+            "Turkey and Azerbaijan are marking the 33rd anniversary of their diplomatic relations, which were "
+            "officially established in 1992.",
+            None,
+        )
+    )
+    established = next(e for e in x.events if e.kind == "DiplomaticRelationsEstablished")
+    assert established.key == "azerbaijan-turkey-diplomatic-relations-established"
+    assert established.date.value == "1992"
+    marking = next(e for e in x.events if "anniversary" in (e.wording or ""))
+    assert marking.date.value == "2025-01-14"

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 GOLD = Path(__file__).resolve().parent / "gold"
-# Floors at the measured level (the product's promise is entities 0.90, events 0.75, quotes 0.90, dates
-# 0.80, merges 12). Dates stay below 0.80: the gold dates each report at its own article's precision
-# ("on Tuesday" in an undated article: 2024-08), while one node per real event carries the finest date any
-# report gives (2024-08-27), so eight merged or cross-dated reports can never be exact.
-FLOORS = {"entities_f1": 0.92, "events_f1": 0.92, "quotes_f1": 0.94, "dates_exact": 0.79}
-MIN_MERGES = 13
+# Floors: the product's promise (entities 0.90, events 0.75, quotes 0.90, dates 0.80, merges 12), raised to
+# just under the level measured on the seeds so that gains cannot slip back. Dates have the least room: the
+# gold dates each report at its own article's precision ("on Tuesday" in an undated article: 2024-08), while
+# one node per real event carries the finest date any report gives (2024-08-27), so eight merged or
+# cross-dated reports can never be exact.
+FLOORS = {"entities_f1": 0.92, "events_f1": 0.94, "quotes_f1": 0.94, "dates_exact": 0.80}
+MIN_MERGES = 15
 
 
 @pytest.fixture(scope="module")

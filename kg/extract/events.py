@@ -254,6 +254,7 @@ class EventFinder:
                 if kind != "Event":
                     break  # a generic trigger names a happening of its own; other classes report one per sentence
         out.extend(self._statement(sentence, before, published, kinds_done, out))
+        self._date_anniversaries(out)
         named = self._named_happenings(sentence, before, published, out)
         return [e for e in out if not _part_of_named(e, named)] + named
 
@@ -264,6 +265,21 @@ class EventFinder:
             return [self._event(kind, match, sentence, before, published, [t]) for t in times]
         event = self._event(kind, match, sentence, before, published, times)
         return [event, *self._co_appointments(event, sentence)] if kind == "Appointment" else [event]
+
+    def _date_anniversaries(self, events: list[Event]) -> None:
+        """Put the marking of an anniversary on its day when the happening it counts from is one the reference
+        dates to the day ("the 33rd anniversary of relations established in 1992": 2025-01-14)."""
+        for event in events:
+            counted = _ANNIVERSARY.search(event.wording or "")
+            if counted is None or event.status != "happened":
+                continue
+            for other in events:
+                origin = self.happenings.get(f"event/{other.key}") if other.key else None
+                if origin is None or not origin.start or len(origin.start) != 10:
+                    continue
+                year = int(origin.start[:4]) + int(counted.group("nth"))
+                if event.date is None or event.date.value == str(year):
+                    event.date = TimeValue(f"{year}{origin.start[4:]}", "day", event.date.text if event.date else None)
 
     def _co_appointments(self, event: Event, sentence: Sentence) -> list[Event]:
         """Split off the people a sentence names as appointed beside the first ("…, with Ruben Rubinyan named
@@ -498,7 +514,7 @@ class EventFinder:
 
 def link_happening(event: Event, years: tuple[int, int] | None, happenings: dict) -> None:
     """Give an event the slug of the named happening it is, matched by class, parties and time."""
-    if event.kind not in _ARMED or event.key:
+    if event.kind not in _LINKED_BY_PARTIES or event.key:
         return
     countries = {p for p in event.participants if p.startswith("country/")}
     candidates = []
@@ -531,6 +547,7 @@ def years_of(value: str) -> tuple[int, int]:
 
 
 _ARMED = ("War", "MilitaryOperation")
+_LINKED_BY_PARTIES = (*_ARMED, "DiplomaticRelationsEstablished")
 _PLACED_BY_TRIGGER = (*_ARMED, "AgreementSigning")  # "signed … in Zurich", not any city of the sentence
 _ADDRESSING = re.compile(r"\b(?:addressing|addressed|told|in a speech to|in an address to)\s+(?:the\s+)?$", re.I)
 _WITH = re.compile(r"\bwith\s+(?:(?:his|her|their|its|the)\s+)?(?:[\w’'-]+\s+){0,3}$", re.I)
@@ -834,7 +851,8 @@ def _same(a: Event, b: Event, distance: int) -> bool:
     same parties in the same or the next sentence ("… in their fifth meeting. Officials met …")."""
     if a.key or b.key:
         keyed, other = (a, b) if a.key else (b, a)
-        if other.key or other.date or other.time_expression or other.kind != keyed.kind or distance > 1:
+        agree = other.date is None or (keyed.date is not None and other.date.value == keyed.date.value)
+        if other.key or not agree or other.time_expression or other.kind != keyed.kind or distance > 1:
             return a.key == b.key
         return bool(set(a.participants) & set(b.participants))  # "… the 2023 offensive. Baku recaptured …"
     family = {"Talks": "Meeting"}
