@@ -161,7 +161,8 @@ class Mapper:
         iri = self.iris.entity("quote", counter.next_slug("quote"))
         graph.add((iri, RDF.type, DIP.Quote))
         graph.add((iri, DIP.quoteText, Literal(quote.text, lang="en")))
-        graph.add((iri, DIP.speaker, self.entity_iri(quote.speaker)))
+        for speaker in [quote.speaker, *quote.co_speakers]:
+            graph.add((iri, DIP.speaker, self.entity_iri(speaker)))
         if quote.said_at is not None and 0 <= quote.said_at < len(events):
             graph.add((iri, DIP.saidAt, events[quote.said_at]))
         self.add_report(graph, iri, article, quote.evidence, counter)

@@ -513,3 +513,40 @@ def test_an_anniversary_of_a_happening_the_reference_dates_to_the_day_falls_on_t
     assert established.date.value == "1992"
     marking = next(e for e in x.events if "anniversary" in (e.wording or ""))
     assert marking.date.value == "2025-01-14"
+
+
+def test_a_quotation_opening_with_its_verb_is_said_by_the_group_before_it(extractor):
+    x = extractor(
+        article(
+            "Serdar Kilic and Ruben Rubinyan are the envoys. The second meeting between Turkey and Armenia's special "
+            'envoys was held in Vienna. The envoys have "confirmed that the ultimate goal of the negotiations is '
+            'to achieve full normalization" between the two countries.',
+            None,
+        )
+    )
+    quote = next(q for q in x.quotes if q.text.startswith("confirmed"))
+    assert {quote.speaker, *quote.co_speakers} == {"person/serdar-kilic", "person/ruben-rubinyan"}
+    vienna = next(e for e in x.events if e.place == "place/vienna")
+    assert {"person/serdar-kilic", "person/ruben-rubinyan"} <= set(vienna.participants)
+
+
+def test_a_short_quotation_hailed_by_both_is_theirs(extractor):
+    x = extractor(
+        article(
+            "The first meeting of envoys from Turkey and Armenia was held last month. The countries attended what "
+            'both hailed as "positive and constructive" talks in Moscow.'
+        )
+    )
+    quote = next(q for q in x.quotes if q.text == "positive and constructive")
+    assert {quote.speaker, *quote.co_speakers} == {"country/turkey", "country/armenia"}
+
+
+def test_an_articles_first_and_second_meetings_are_two_events(extractor):
+    x = extractor(
+        article(
+            "The second meeting between Turkey and Armenia was held in Vienna. They confirmed the goal agreed on "
+            "during their first meeting in Moscow."
+        )
+    )
+    places = sorted(e.place for e in x.events if e.kind in ("Meeting", "Talks"))
+    assert places == ["place/moscow", "place/vienna"]

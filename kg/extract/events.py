@@ -394,6 +394,7 @@ class EventFinder:
             participants += _antecedents(sentence, before, persons=kind in _ENCOUNTERS)
         if kind in _ENCOUNTERS:
             participants = _unique(_pronoun_subject(sentence, before, agents, trigger_at) + participants)
+            participants = _unique(self._titled_holders(sentence, trigger_end) + participants)
         declarer = _declarer(sentence, before, agents, trigger_at) if "independence" in event.wording else None
         if declarer:
             participants = [declarer]  # the state declaring independence, not the one it leaves
@@ -405,6 +406,23 @@ class EventFinder:
         event.participants = _unique(participants)
         event.hosts = _unique(hosts)
         event.mediators = _unique(mediators)
+
+    def _titled_holders(self, sentence: Sentence, after: int) -> list[str]:
+        """Return the office holders a group title after a trigger names ("a meeting between Turkey and
+        Armenia's special envoys": the two envoys), each state's holder as in `subject_group`."""
+        for titled in _GROUP_TITLE.finditer(sentence.masked.lower(), after - sentence.start):
+            at, end = sentence.start + titled.start(), sentence.start + titled.end()
+            of = re.match(r"\s+(?:from|of)\s", sentence.masked[end - sentence.start :])
+            countries = [
+                m.key
+                for m in sentence.mentions
+                if m.kind == "Country"
+                and (after <= m.end <= at and at - m.end <= 40 or (of and end <= m.start <= end + 40))
+            ]
+            holders = [self._holder_named(lexicon.GROUP_TITLES[titled.group("title")], c) for c in countries]
+            if len(countries) >= 2 and all(holders):
+                return _unique(holders)
+        return []
 
     def subject_group(self, sentence: Sentence, before: list[Sentence], at: int, persons: bool) -> list[str]:
         """Return who a plural subject before `at` stands for ("the two ministers", "top diplomats from X and Y").
@@ -420,6 +438,7 @@ class EventFinder:
         titled = _GROUP_TITLE.search(head)
         if titled:
             countries = [m.key for m in sentence.mentions if m.kind == "Country" and at - len(clause) <= m.start < at]
+            countries = countries or _titled_before(before, titled.group("title"))  # "… X and Y's envoys. The envoys
             holders = [self._holder_named(lexicon.GROUP_TITLES[titled.group("title")], c) for c in countries]
             if countries and all(holders):
                 return _unique(holders)
@@ -624,6 +643,17 @@ def _month_named(expression: str | None) -> int | None:
     """Return the month an unresolved expression names ("Last December": 12), if any."""
     found = [e for e in find_time_expressions(expression or "") if e.get("month")]
     return MONTHS[found[0].get("month").lower().rstrip(".")] if found else None
+
+
+def _titled_before(before: list[Sentence], title: str) -> list[str]:
+    """Return the states named with a group title in the sentences just before ("Turkey and Armenia's envoys")."""
+    for sentence in reversed(before[-2:]):
+        for found in re.finditer(rf"\b{re.escape(title)}\b", sentence.masked.lower()):
+            at = sentence.start + found.start()
+            countries = [m.key for m in sentence.mentions if m.kind == "Country" and 0 <= at - m.end <= 40]
+            if len(countries) >= 2:
+                return countries
+    return []
 
 
 def _named_inside(sentence: Sentence, start: int, end: int) -> list[str]:
@@ -856,7 +886,12 @@ def _same(a: Event, b: Event, distance: int) -> bool:
             return a.key == b.key
         return bool(set(a.participants) & set(b.participants))  # "… the 2023 offensive. Baku recaptured …"
     family = {"Talks": "Meeting"}
-    if family.get(a.kind, a.kind) != family.get(b.kind, b.kind) or distance > 1 or a.kind == "War":
+    if family.get(a.kind, a.kind) != family.get(b.kind, b.kind):
+        return False
+    if a.kind in _ENCOUNTERS and _ordinal(a) and _ordinal(b):
+        # one article's "first meeting" is one meeting, and never its "second meeting"
+        return _ordinal(a) == _ordinal(b) and not (a.place and b.place and a.place != b.place)
+    if distance > 1 or a.kind == "War":
         return False
     if a.kind == "Event" and (a.wording or "").lower() != (b.wording or "").lower():
         return False  # generic happenings are one only when worded alike ("was elevated to" is no anniversary)
@@ -869,6 +904,15 @@ def _same(a: Event, b: Event, distance: int) -> bool:
         return False
     agents_a, agents_b = set(a.participants + a.hosts), set(b.participants + b.hosts)
     return bool(agents_a & agents_b)
+
+
+def _ordinal(event: Event) -> str | None:
+    """Return the ordinal an encounter is numbered by in its article ("the second meeting"), if any."""
+    found = re.match(
+        r"(?:the |their )?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|inaugural)\b",
+        (event.wording or "").lower(),
+    )
+    return found.group(1) if found else None
 
 
 def _absorb(kept: Event, repeat: Event) -> None:

@@ -88,7 +88,13 @@ def mask_quotes(text: str, regions: list[QuoteRegion]) -> str:
 
 
 class QuoteFinder:
-    """Attribute the quotations of an article to speakers and, where said, to the event they were said at."""
+    """Attribute the quotations of an article to speakers and, where said, to the event they were said at.
+
+    `groups(sentence, before, at, persons)` resolves a plural subject ("the envoys", "both") to its members.
+    """
+
+    def __init__(self, groups=None):
+        self.groups = groups or (lambda sentence, before, at, persons: [])
 
     def __call__(self, text: str, regions: list[QuoteRegion], sentences: list[Sentence], events: list[Event]):
         """Return the article's quotes."""
@@ -100,14 +106,17 @@ class QuoteFinder:
             last = _sentence_at(sentences, max(region.start, region.end - 1))
             if first is None or last is None:
                 continue
-            speaker, verb_sentence, verb_at = self._speaker(text, region, sentences, first, last, speech_acts, short)
-            if not speaker or (short and (verb_sentence not in (first, last) or verb_at == region.start)):
+            speakers, verb_sentence, verb_at = self._speaker(text, region, sentences, first, last, speech_acts, short)
+            if not speakers or (short and (verb_sentence not in (first, last) or verb_at == region.start)):
                 continue  # scare quotes: a few words with no one saying them
+            speaker, co_speakers = speakers[0], speakers[1:]
             end = sentences[max(last, verb_sentence)].end
             for part_start, part_end in region.parts:
                 start = min(sentences[_sentence_at(sentences, part_start) or first].start, part_start)
                 words = text[part_start:part_end].strip().rstrip(",").strip()
-                quote = Quote(speaker=speaker, text=words, evidence=Span(start, end, text[start:end]))
+                quote = Quote(
+                    speaker=speaker, text=words, evidence=Span(start, end, text[start:end]), co_speakers=co_speakers
+                )
                 quote.said_at = _said_at(sentences[verb_sentence], verb_at, events)
                 quotes.append(quote)
             speech_acts.append((region.start, speaker))
@@ -127,23 +136,30 @@ class QuoteFinder:
         if verbs:
             verb_at = opening.start + verbs[-1].start()
             return self._who(opening, sentences[:first], verb_at, speech_acts, strict), first, verb_at
-        if not opening.masked[: region.start - opening.start].strip():
-            return _last_speaker(speech_acts, region.start), first, region.start
-        return None, first, region.start
+        if _SPEECH.match(text, region.start + 1):
+            # The envoys have “confirmed that …”: the quotation holds the verb, the subject before it speaks
+            group = self.groups(opening, sentences[:first], region.start, True)
+            return group, first, region.start + 1
+        if not head.strip():
+            return _listed(_last_speaker(speech_acts, region.start)), first, region.start
+        return [], first, region.start
 
-    def _who(self, sentence, before, verb_at, speech_acts, strict=False) -> str | None:
+    def _who(self, sentence, before, verb_at, speech_acts, strict=False) -> list[str]:
         speakers = speaker_near(sentence, verb_at, before)
         pronoun = re.search(r"\b(?:he|she)\s*$", sentence.text[: verb_at - sentence.start][-20:], re.I)
+        if not speakers and not pronoun:
+            speakers = self.groups(sentence, before, verb_at, True)  # "what both hailed as “…”"
+            if speakers:
+                return speakers
         if strict and not pronoun:
-            return speakers[0] if speakers else None
+            return speakers[:1]
         if pronoun or not speakers:
             named = _last_speaker(speech_acts, verb_at)
             if named:
-                return named
+                return [named]
         if speakers:
-            return speakers[0]
-        people = last_person(sentence, before, verb_at)
-        return people[0] if people else None
+            return speakers[:1]
+        return last_person(sentence, before, verb_at)[:1]
 
 
 def _speech_acts(sentences: list[Sentence]) -> list[tuple[int, str]]:
@@ -158,6 +174,10 @@ def _speech_acts(sentences: list[Sentence]) -> list[tuple[int, str]]:
             if speakers:
                 acts.append((at, speakers[0]))
     return acts
+
+
+def _listed(key: str | None) -> list[str]:
+    return [key] if key else []
 
 
 def _last_speaker(acts: list[tuple[int, str]], before: int) -> str | None:

@@ -45,7 +45,7 @@ class RuleExtractor:
         self.nlp.add_pipe("newline_sentences")
         self.entities = EntityFinder(self.nlp, self.gazetteer)
         self.events = EventFinder(self.gazetteer)
-        self.quotes = QuoteFinder()
+        self.quotes = QuoteFinder(self.events.subject_group)
 
     def __call__(self, article: Article) -> Extraction:
         """Return everything the rules find in one article."""
