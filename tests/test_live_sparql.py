@@ -108,8 +108,15 @@ def test_rdflib_sparqlstore_xml_results(endpoint):
 # --- abuse, under gunicorn ---------------------------------------------------------------------
 
 
-def test_deep_nesting_gets_400_and_gunicorn_stays_up(endpoint, server):
-    query = "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000,
+        "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 90_000 + "?o) }",
+    ],
+    ids=["groups", "negations"],
+)
+def test_deep_nesting_gets_400_and_gunicorn_stays_up(endpoint, server, query):
     response = requests.post(endpoint, data=query.encode(), headers={"Content-Type": "application/sparql-query"})
     assert response.status_code == 400
     assert requests.get(server.url + "/healthz", timeout=2).ok

@@ -173,6 +173,24 @@ def test_syntax_error_says_line_and_column(client):
     assert response.status_code == 400
     assert problem["type"] == "query-syntax"
     assert (problem["line"], problem["column"]) == (4, 2)
+    assert problem["detail"].startswith("syntax error at line 4, column 2")
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("SELECT * WHERE { ?s nope:label ?o }", "undeclared prefix nope:"),
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 1 LIMIT 2", "expected one of OFFSET, VALUES"),
+        ("SELECT (1 AS ?x) (2 AS ?x) {}", "duplicated variable name in SELECT"),
+        ("SELECT * WHERE { ?s <not an iri> ?o }", "IRI parsing failed"),
+    ],
+)
+def test_syntax_errors_say_what_is_wrong_without_parser_internals(client, query, reason):
+    # Regression: the engine's raw message listed Unicode character classes ('\u{00B7}'..) and ran to 300+ characters.
+    problem = client.get("/sparql", query_string={"query": query}).get_json(force=True)
+    assert problem["type"] == "query-syntax"
+    assert problem["detail"].endswith(reason)
+    assert "\\u{" not in problem["detail"] and "[" not in problem["detail"].split(": ", 1)[1]
 
 
 @pytest.mark.parametrize(

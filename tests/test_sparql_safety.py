@@ -176,6 +176,22 @@ def test_protocol_dataset_naming_another_server_is_never_fetched(client, listene
     assert listener.connections == []
 
 
+@pytest.mark.parametrize(
+    "template",
+    [
+        "DESCRIBE <{url}>",
+        "ASK { <{url}> ?p ?o }",
+        "SELECT * WHERE { ?s ?p ?o FILTER(?s = IRI('{url}')) }",
+        "SELECT * WHERE { GRAPH <{url}> { ?s ?p ?o } }",
+    ],
+)
+def test_queries_naming_another_server_run_without_fetching_it(client, listener, template):
+    response = client.get("/sparql", query_string={"query": template.replace("{url}", listener.url)})
+    assert response.status_code == 200, response.data
+    time.sleep(0.2)
+    assert listener.connections == []
+
+
 # --- 8. queries that would crash the engine ----------------------------------------------------
 
 
@@ -187,8 +203,18 @@ def test_protocol_dataset_naming_another_server_is_never_fetched(client, listene
         "SELECT * WHERE { ?s " + "(" * 40_000 + "<http://p>" + ")" * 40_000 + " ?o }",
         "SELECT * WHERE { ?s ?p " + "[ <http://p> " * 3000 + "]" * 3000 + " }",
         "SELECT * WHERE " + "{ SELECT * WHERE " * 1500 + "{}" + "}" * 1500,
+        "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 90_000 + "?o) }",
+        "SELECT * WHERE { ?s ?p ?o FILTER(" + "! " * 45_000 + "?o) }",
     ],
-    ids=["groups", "filter-parentheses", "path-parentheses", "blank-node-brackets", "subqueries"],
+    ids=[
+        "groups",
+        "filter-parentheses",
+        "path-parentheses",
+        "blank-node-brackets",
+        "subqueries",
+        "negations",
+        "spaced-negations",
+    ],
 )
 def test_deep_nesting_is_refused_in_milliseconds_and_the_server_stays_up(client, query):
     started = time.monotonic()
@@ -202,6 +228,19 @@ def test_deep_nesting_is_refused_in_milliseconds_and_the_server_stays_up(client,
 def test_moderate_nesting_still_runs(client):
     query = "SELECT (COUNT(*) AS ?n) WHERE " + "{" * 150 + " ?s ?p ?o " + "}" * 150
     assert count(client.get("/sparql", query_string={"query": query})) > 0
+
+
+def test_a_long_chain_of_negations_is_refused_where_it_starts(client):
+    # Regression: 90,000 `!` crashed the engine (SIGSEGV); brackets were the only nesting counted.
+    query = "SELECT * WHERE {\n  ?s ?p ?o FILTER(" + "!" * 300 + "?o)\n}"
+    problem = client.get("/sparql", query_string={"query": query}).get_json(force=True)
+    assert (problem["type"], problem["line"], problem["column"]) == ("too-deeply-nested", 2, 19)
+
+
+def test_negations_and_inequality_below_the_limit_still_run(client):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(" + "!" * 10 + "(?s != <urn:x:none>)) }"
+    everything = count(client.get("/sparql", query_string={"query": COUNT}))
+    assert count(client.get("/sparql", query_string={"query": query})) == everything
 
 
 # --- 9. time and memory limits -----------------------------------------------------------------
@@ -336,6 +375,10 @@ def test_body_over_the_limit_is_413(small_app):
     direct = client.post("/sparql", data=padded(5000).encode(), content_type="application/sparql-query")
     form = client.post("/sparql", data={"query": padded(5000)})
     assert direct.status_code == form.status_code == 413
+    for response in (direct, form):
+        problem = response.get_json(force=True)
+        assert problem["type"] == "query-too-large"
+        assert "2000 bytes" in problem["detail"]
 
 
 def test_query_string_over_the_limit_is_414(small_app):

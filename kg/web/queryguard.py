@@ -5,7 +5,8 @@ thousand nested groups, and it has no switch for either; so every query goes thr
 `check_query` first (inside the query worker process, where even a parser crash is contained).
 
 - Nesting is measured by a linear scan over brackets before any parser runs; brackets inside
-  strings count too, which only errs on the side of refusing.
+  strings count too, which only errs on the side of refusing. A run of `!` (the engine accepts
+  `!!!?x`, each one a level of its parser) counts as nesting as well.
 - A query whose text (lower-cased) contains none of `service`, `from` or a `\\u` escape cannot
   hold a SERVICE pattern or a dataset clause, so it skips the slow parse ("fast path").
 - Otherwise rdflib's SPARQL parser reads it (it expands `\\u` escapes, ignores comments and IRIs)
@@ -23,7 +24,12 @@ MAX_DEPTH = 200
 _OPEN = frozenset("({[")
 _CLOSE = frozenset(")}]")
 _BRACKETS = re.compile(r"[(){}\[\]]")
+_NEGATION = "!"
+_NEGATIONS = re.compile(r"(?:!(?!=)\s*)+")  # maximal runs, so the scan stays linear
 _PYOXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
+# One entry of the engine's "expected one of …" list: a character class, a quoted token or a bare word/note.
+_EXPECTED_ITEM = re.compile(r"\[(?:[^\]\\]|\\.|'\]')*\]|\"(?:[^\"\\]|\\.)*\"|[^,\[\"]+")
+_PREFIXED_NAME = re.compile(r"([A-Za-z][\w.\-]*)?:[\w.\-%]*$")
 
 
 @dataclass
@@ -59,7 +65,9 @@ def check_query(text: str, graphs: Collection[str], max_depth: int = MAX_DEPTH) 
 
 
 def check_nesting(text: str, max_depth: int = MAX_DEPTH) -> None:
-    """Refuse text nesting brackets deeper than `max_depth`, in one pass and without recursion."""
+    """Refuse text nesting brackets (or chaining `!`) deeper than `max_depth`, in one pass and without recursion."""
+    if text.count(_NEGATION) > max_depth:
+        check_negations(text, max_depth)
     if text.count("(") + text.count("{") + text.count("[") <= max_depth:
         return
     depth = 0
@@ -76,6 +84,16 @@ def check_nesting(text: str, max_depth: int = MAX_DEPTH) -> None:
                 )
         elif depth:
             depth -= 1
+
+
+def check_negations(text: str, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse a run of more than `max_depth` `!` operators (whitespace between them allowed)."""
+    for match in _NEGATIONS.finditer(text):
+        if match.group().count(_NEGATION) > max_depth:
+            line, column = position(text, match.start())
+            raise QueryRejected(
+                "too-deeply-nested", f"the query chains more than {max_depth} `!` operators", line=line, column=column
+            )
 
 
 def parse(text: str):
@@ -152,13 +170,48 @@ def position(text: str, offset: int) -> tuple[int, int]:
 
 
 def engine_syntax_error(text: str, message: str) -> QueryRejected:
-    """Turn the engine's SyntaxError message into a typed rejection with line and column."""
+    """Turn the engine's SyntaxError message into a short typed rejection with line and column."""
     match = _PYOXIGRAPH_POSITION.match(message)
-    line = column = None
-    if match:
-        line, column = int(match.group(1)), int(match.group(2))
-        message = message[match.end() :]
-    message = message.split("\n", 1)[0]
-    if len(message) > 300:
-        message = message[:300] + "…"
-    return QueryRejected("query-syntax", f"syntax error: {message}", line=line, column=column)
+    if not match:
+        return QueryRejected("query-syntax", f"syntax error: {shorten(message.split(chr(10), 1)[0])}")
+    line, column = int(match.group(1)), int(match.group(2))
+    reason = syntax_reason(message[match.end() :], text, line, column)
+    near = snippet(text, line, column)
+    where = f"at line {line}, column {column}" + (f" (near {near!r})" if near else "")
+    return QueryRejected("query-syntax", f"syntax error {where}: {reason}", line=line, column=column)
+
+
+def syntax_reason(expected: str, text: str, line: int, column: int) -> str:
+    """Say what went wrong from the engine's list of expected tokens (its parser's own notes first)."""
+    items = _EXPECTED_ITEM.findall(expected.removeprefix("expected one of ").removeprefix("expected "))
+    items = [item.strip() for item in items if item.strip()]
+    notes = [item for item in items if " " in item and not item.startswith(("[", '"'))]
+    if "Prefix not found" in notes:
+        prefix = _PREFIXED_NAME.search(line_text(text, line)[: column - 1])
+        return f"undeclared prefix {prefix.group(1)}:" if prefix else "undeclared prefix"
+    if notes:
+        note = notes[0]
+        return note if note[1:2].isupper() else note[0].lower() + note[1:]
+    words = [item for item in items if not item.startswith("[")]
+    # A lone keyword is the last alternative the parser tried, rarely what the query lacks.
+    if len(words) < 2 and not (words and words[0].startswith('"')):
+        return "the query cannot be read from here on"
+    listed = ", ".join(words[:8]) + (", …" if len(words) > 8 else "")
+    return f"expected {listed}" if len(words) == 1 else f"expected one of {listed}"
+
+
+def line_text(text: str, line: int) -> str:
+    """Return line `line` (1-based) of `text`, or '' past its end."""
+    lines = text.split("\n")
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def snippet(text: str, line: int, column: int) -> str:
+    """Return a few words of the query around a position, on its line."""
+    row = line_text(text, line)
+    return row[max(0, column - 26) : column + 4].strip()
+
+
+def shorten(message: str, limit: int = 300) -> str:
+    """Cut a message to `limit` characters."""
+    return message if len(message) <= limit else message[:limit] + "…"

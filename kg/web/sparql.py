@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from kg.web import conneg, release, service_description, ui
 from kg.web.workers import Job, QueryFailed, QueryPool
@@ -138,7 +138,10 @@ def read_body(limit: int) -> list[tuple[str, str]]:
     if charset not in ("utf-8", "utf8"):
         raise ProtocolError(415, "unsupported-charset", "queries must be encoded in UTF-8")
     request.max_content_length = limit
-    body = request.get_data(cache=False)
+    try:
+        body = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise ProtocolError(413, "query-too-large", f"the request body is over {limit} bytes") from None
     if mimetype == FORM:
         return parse_params(body, "the form body")
     return [("query", decode(body, "the query"))]
