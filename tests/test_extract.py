@@ -550,3 +550,27 @@ def test_an_articles_first_and_second_meetings_are_two_events(extractor):
     )
     places = sorted(e.place for e in x.events if e.kind in ("Meeting", "Talks"))
     assert places == ["place/moscow", "place/vienna"]
+
+
+def test_speakers_coordinated_before_a_verb_are_all_parties_however_long_their_titles(extractor):
+    x = extractor(
+        article(
+            "Foreign Minister Hakan Fidan and his Azerbaijani counterpart Jeyhun Bayramov reiterated their "
+            "dedication to permanent peace and stability in the South Caucasus region."
+        )
+    )
+    said = next(e for e in x.events if e.kind == "Statement")
+    assert said.participants == ["person/hakan-fidan", "person/jeyhun-bayramov"]
+    assert said.place is None  # the region is what they spoke of, not where
+
+
+def test_a_dateline_is_where_the_story_was_filed_not_where_it_happened(extractor):
+    x = extractor(
+        article(
+            "ISTANBUL — Turkey and its regional ally Azerbaijan on Tuesday reaffirmed their commitment to peace.",
+            dt.date(2024, 8, 27),
+        )
+    )
+    said = next(e for e in x.events if e.kind == "Statement")
+    assert said.participants == ["country/turkey", "country/azerbaijan"]
+    assert said.place is None

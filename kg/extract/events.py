@@ -401,7 +401,8 @@ class EventFinder:
         if kind == "Visit":
             event.place = _place_after(sentence, trigger_at)
         if kind in _PLACED_BY_TRIGGER:
-            event.place = _place_after(sentence, trigger_end, within=40)  # "the Ankara talks" is no battlefield
+            # "the Ankara talks" is no battlefield, "peace in the South Caucasus" not where words were said
+            event.place = _place_after(sentence, trigger_end, within=_PLACED_BY_TRIGGER[kind])
         event.place = event.place or (None if kind in _PLACED_BY_TRIGGER else _place(sentence))
         event.participants = _unique(participants)
         event.hosts = _unique(hosts)
@@ -567,7 +568,8 @@ def years_of(value: str) -> tuple[int, int]:
 
 _ARMED = ("War", "MilitaryOperation")
 _LINKED_BY_PARTIES = (*_ARMED, "DiplomaticRelationsEstablished")
-_PLACED_BY_TRIGGER = (*_ARMED, "AgreementSigning")  # "signed … in Zurich", not any city of the sentence
+#: Event classes placed only by a place this close after their trigger ("signed … in Zurich", "said in Baku").
+_PLACED_BY_TRIGGER = {"War": 40, "MilitaryOperation": 40, "AgreementSigning": 40, "Statement": 20}
 _ADDRESSING = re.compile(r"\b(?:addressing|addressed|told|in a speech to|in an address to)\s+(?:the\s+)?$", re.I)
 _WITH = re.compile(r"\bwith\s+(?:(?:his|her|their|its|the)\s+)?(?:[\w’'-]+\s+){0,3}$", re.I)
 _GROUP_TITLE = re.compile(r"\b(?P<title>" + "|".join(sorted(lexicon.GROUP_TITLES, key=len, reverse=True)) + r")\b")
@@ -707,8 +709,7 @@ def speaker_near(sentence: Sentence, verb_at: int, before: list[Sentence]) -> li
         persons = [m for m in left if m.kind == "Person"]
         if persons and verb_at - persons[-1].end <= 60:
             last = persons[-1]
-        group = [m.key for m in left if m.kind == last.kind and _coordinated(sentence, m, last)]
-        return _unique(group + [last.key])
+        return _coordination_chain(sentence, [m for m in agents if m.end <= last.end], last)
     right = [m for m in agents if m.start >= verb_at and m.start - verb_at <= 45]
     people = [m for m in right if m.kind == "Person"]
     if people or (right and right[0].start - verb_at <= 20):
@@ -742,11 +743,28 @@ def last_person(sentence: Sentence, before: list[Sentence], at: int) -> list[str
     return []
 
 
+def _coordination_chain(sentence: Sentence, agents: list[Found], last: Found) -> list[str]:
+    """Return the keys of `last` and the agents of its kind coordinated before it ("Hakan Fidan and his
+    Azerbaijani counterpart Jeyhun Bayramov", "Turkey, Russia and Iran"), first to last."""
+    chain = [last]
+    for mention in reversed([m for m in agents if m.end <= last.start and m.kind == last.kind]):
+        if (
+            mention.key == chain[0].key
+            and not sentence.text[mention.end - sentence.start : chain[0].start - sentence.start].strip()
+        ):
+            chain[0] = mention  # "his Azerbaijani counterpart" + "Jeyhun Bayramov": one mention
+        elif _coordinated(sentence, mention, chain[0]):
+            chain.insert(0, mention)
+        else:
+            break
+    return _unique([m.key for m in chain])
+
+
 def _coordinated(sentence: Sentence, a: Found, b: Found) -> bool:
     if a is b:
         return True
     between = sentence.text[a.end - sentence.start : b.start - sentence.start]
-    return bool(re.fullmatch(r"\s*(?:,|and|,\s*and|&)\s*(?:(?:his|her|its|their)\s+(?:\w+\s+){0,4})?", between))
+    return bool(re.fullmatch(r"\s*(?:,|and|,\s*and|&)\s*(?:(?:his|her|its|their)\s+(?:[\w-]+\s+){0,4})?", between))
 
 
 def _needs_antecedent(sentence: Sentence, agents: list[Found]) -> bool:
@@ -839,9 +857,23 @@ def _place_after(sentence: Sentence, at: int, within: int | None = None) -> str 
     return places[0].key if places else None
 
 
+_DATELINE = re.compile(r"\s*(?:\([A-Za-z .]+\)\s*)?[—–-]\s")
+
+
 def _place(sentence: Sentence) -> str | None:
-    places = [m for m in sentence.mentions if m.kind == "Place" and m.literal and not _inside_quote(sentence, m)]
+    places = [
+        m
+        for m in sentence.mentions
+        if m.kind == "Place" and m.literal and not _inside_quote(sentence, m) and not _dateline(sentence, m)
+    ]
     return places[0].key if places else None
+
+
+def _dateline(sentence: Sentence, mention: Found) -> bool:
+    """Return whether a place opens the sentence as the dateline it was filed from ("ISTANBUL —")."""
+    words = sentence.text[mention.start - sentence.start : mention.end - sentence.start]
+    opens = not sentence.text[: mention.start - sentence.start].strip()
+    return opens and words.isupper() and bool(_DATELINE.match(sentence.text, mention.end - sentence.start))
 
 
 def _evidence(sentence: Sentence) -> Span:
