@@ -141,7 +141,9 @@ class QueryPool:
     def __init__(self, size: int, max_in_flight: int, memory_mb: int, store_mode: str = "memory"):
         self.size, self.memory_mb, self.store_mode = max(1, size), memory_mb, store_mode
         self._slots = threading.BoundedSemaphore(max(1, max_in_flight))
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        # Last in, first out: under light load one worker takes every query and keeps its caches warm
+        # (alternating two idle workers made a 2 ms aggregation take 3.4 ms).
+        self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._release: Path | None = None
         self._count = 0  # workers of the current release, alive or starting
