@@ -131,6 +131,8 @@ class Mapper:
             graph.add((iri, RDFS.label, Literal(entity.label, lang="en")))
             if entity.role:
                 graph.add((iri, DIP.role, Literal(entity.role, lang="en")))
+            for alt in entity.alt_labels:
+                graph.add((iri, SKOS.altLabel, Literal(alt, lang="en")))
 
     def add_event(self, graph: Graph, article: URIRef, event: Event, counter: _Counter) -> URIRef:
         """Add one reported event and its report; return the event IRI."""

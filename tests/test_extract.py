@@ -574,3 +574,25 @@ def test_a_dateline_is_where_the_story_was_filed_not_where_it_happened(extractor
     said = next(e for e in x.events if e.kind == "Statement")
     assert said.participants == ["country/turkey", "country/azerbaijan"]
     assert said.place is None
+
+
+def test_the_border_an_article_reports_closed_is_one_place_named_as_the_article_writes_its_states(extractor):
+    x = extractor(
+        article(
+            "As for Türkiye and Armenia, ties were cut. They shut down borders in 1993 after Armenia took "
+            "control of Karabakh. The border was briefly opened in February 2023 to deliver aid."
+        )
+    )
+    border = x.entities["place/armenia-turkey-border"]
+    assert (border.kind, border.label, border.in_reference) == ("Place", "Armenia–Turkey border", False)
+    assert "Armenia–Türkiye border" in border.alt_labels
+    assert {m.span.text for m in x.mentions if m.entity == border.key} == {"borders", "The border"}
+    closing = next(e for e in x.events if e.kind == "BorderClosure")
+    assert closing.place == border.key and closing.participants == ["country/armenia", "country/turkey"]
+    took = next(e for e in x.events if e.kind == "MilitaryOperation")
+    assert took.participants == ["country/armenia"]  # "they" shut the border; Armenia alone took Karabakh
+
+
+def test_no_border_is_linked_where_none_is_reported_closed_or_opened(extractor):
+    x = extractor(article("Turkish and Armenian officials met on the border for talks."))
+    assert not any(k.endswith("-border") for k in x.entities)

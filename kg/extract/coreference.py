@@ -374,9 +374,10 @@ def _key(event: Event, date: TimeValue | None) -> str:
     people = sorted(k.partition("/")[2].split("-")[-1] for k in _persons(event))
     who = people or sorted(k.partition("/")[2] for k in _countries(event))
     parts = [date.value if date else "undated", kind]
-    if event.place:
-        parts.append(event.place.partition("/")[2])
-    parts.extend(who[:4])
+    place = event.place.partition("/")[2] if event.place else ""
+    if place:
+        parts.append(place)
+    parts.extend(w for w in who[:4] if w not in place.split("-"))  # "…-armenia-turkey-border", once
     return "-".join(parts)
 
 

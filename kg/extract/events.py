@@ -175,6 +175,7 @@ class EventFinder:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self.happenings = {k: e for k, e in gazetteer.entities.items() if k.startswith("event/")}
+        self.past = frozenset(k for k, e in gazetteer.entities.items() if e.kind == "Country" and e.end)
 
     def __call__(self, sentences: list[Sentence], published: dt.date | None) -> list[Event]:
         """Return the events reported in `sentences`."""
@@ -390,8 +391,11 @@ class EventFinder:
         if group:
             partners = [m.key for m in agents if m.start > trigger_at and _WITH.search(_text_before(sentence, m))]
             participants = group + partners
-        elif _needs_antecedent(sentence, agents):
-            participants += _antecedents(sentence, before, persons=kind in _ENCOUNTERS)
+        elif _needs_antecedent(sentence, agents) and not _SUBCLAUSE.search(
+            sentence.masked[: trigger_at - sentence.start]
+        ):
+            # "They shut down borders in 1993 after Armenia took control …": "they" did only the first
+            participants += _antecedents(sentence, before, kind in _ENCOUNTERS, self.past)
         if kind in _ENCOUNTERS:
             participants = _unique(_pronoun_subject(sentence, before, agents, trigger_at) + participants)
             participants = _unique(self._titled_holders(sentence, trigger_end) + participants)
@@ -432,7 +436,9 @@ class EventFinder:
         ministers of X and Y", "X and Y's special envoys") takes each country's holder of that office: on the
         article's date if it is known, else the one holder of it the article names.
         """
-        clause = re.split(r"[,;:—–]\s", sentence.masked[: at - sentence.start])[-1]
+        clause = re.split(
+            r"[,;:—–]\s|\s(?:after|before|when|while|because|until)\s", sentence.masked[: at - sentence.start]
+        )[-1]
         head = re.sub(r"^(?:but|and|while|as|though|although|yet|so)\s+", "", clause.strip().lower())
         if not head:
             return []
@@ -448,7 +454,7 @@ class EventFinder:
         if any(re.match(rf"{re.escape(a)}\b", head) for a in lexicon.GROUP_ANAPHORA):
             if len([m for m in sentence.mentions if m.is_agent and m.end <= at]) >= 2:
                 return []  # the group is named right there ("the two leaders, Aliyev and Pashinyan, met")
-            return _antecedents(sentence, before, persons=persons)
+            return _antecedents(sentence, before, persons, self.past)
         return []
 
     def _holder_named(self, office: str, country: str) -> str | None:
@@ -596,6 +602,7 @@ def _declarer(sentence: Sentence, before: list[Sentence], agents: list[Found], a
     return right_before[-1].key if right_before else None
 
 
+_SUBCLAUSE = re.compile(r"(?:,\s+|\s)(?:after|before|when|while|because|until)\s|[;—–]")
 _CLAUSE = re.compile(r",\s+(?:but|while|after|which|as|though)\b|\bthat\b|;|\s[—–]\s")
 
 
@@ -772,14 +779,30 @@ def _needs_antecedent(sentence: Sentence, agents: list[Found]) -> bool:
     return len(agents) < 2 and any(re.match(rf"{re.escape(a)}\b", head) for a in lexicon.GROUP_ANAPHORA)
 
 
-def _antecedents(sentence: Sentence, before: list[Sentence], persons: bool) -> list[str]:
+def _antecedents(sentence: Sentence, before: list[Sentence], persons: bool, past: frozenset = frozenset()) -> list[str]:
+    """Return who "the two countries" or "they" stands for: the people or states the nearest of the three
+    sentences before names, a pair named together there first ("Türkiye and Armenia"), states of the past
+    (`past`: the Ottoman Empire of a history clause) left out."""
     for s in reversed(before[-3:]):
-        agents = [m for m in s.mentions if m.is_agent]
+        agents = [m for m in s.mentions if m.is_agent and m.key not in past]
+        pair = _coordinated_pair(agents, s, "Person" if persons else "Country")
+        if pair:
+            return pair
         chosen = [m.key for m in agents if m.kind == "Person"] if persons else []
         chosen = chosen or [m.key for m in agents if m.kind == "Country"]
         if len(set(chosen)) >= 2:
             return _unique(chosen)[:4]
     return []
+
+
+def _coordinated_pair(mentions: list[Found], sentence: Sentence, kind: str) -> list[str] | None:
+    """Return the two agents of one kind a sentence names together ("Türkiye and Armenia"), if any."""
+    agents = [m for m in mentions if m.kind == kind and not _inside_quote(sentence, m)]
+    for a, b in zip(agents, agents[1:], strict=False):
+        between = sentence.text[a.end - sentence.start : b.start - sentence.start]
+        if a.key != b.key and re.fullmatch(r"\s*(?:and|&)\s*", between):
+            return [a.key, b.key]
+    return None
 
 
 def _hedged(text: str, at: int) -> bool:

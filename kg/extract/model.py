@@ -77,6 +77,7 @@ class Entity:
     label: str
     in_reference: bool = True
     role: str | None = None  # stated role of an entity the reference data does not know
+    alt_labels: tuple[str, ...] = ()  # other names of an entity the reference data does not know
 
 
 @dataclass(frozen=True)

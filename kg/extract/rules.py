@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.articles import Article
+from kg.extract.borders import find_border
 from kg.extract.dates import find_time_expressions
 from kg.extract.entities import EntityFinder
 from kg.extract.events import EventFinder, Sentence, describe_agreement, happening_mentions
@@ -75,13 +76,18 @@ class RuleExtractor:
         for mention in mentions:
             if mention.entity not in entities:
                 entities[mention.entity] = self.entities._entity(mention.entity)
+        relations = find_relations(sentences, article.published)
+        border, border_mentions = find_border(sentences, events, relations, self.gazetteer)
+        if border is not None:
+            entities[border.key] = border
+            mentions += border_mentions
         return Extraction(
             article=article,
             entities=entities,
             mentions=mentions,
             events=events,
             quotes=self.quotes(text, regions, sentences, events),
-            relations=find_relations(sentences, article.published),
+            relations=relations,
         )
 
 

@@ -1,0 +1,71 @@
+"""The border between two states as a place of its own: "the border", "their land border", "shut down borders".
+
+News about a closed or reopened border speaks of "the border" without naming it. When an article reports
+the closing or opening of one border between two states (an event or a border-closed relation), every
+"the border" of that article is that border: one place, `place/{a}-{b}-border`, which the border events
+take as their place. An article about two borders, or none, links no border phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.events import Sentence
+from kg.extract.model import Entity, Event, Mention, Relation, Span
+from kg.reference import Gazetteer
+
+_BORDER_EVENTS = ("BorderClosure", "BorderOpening")
+_BORDER = re.compile(
+    r"\b(?:(?i:the|their|its)\s+(?:(?:land|shared|common|mutual)\s+)?border"
+    r"|(?<=shut down )borders|(?<=closed )borders|(?<=reopened )borders|(?<=opened )borders)\b"
+    r"(?!\s+(?:demarcation|delimitation|commission|guards?|crossings?|dispute))"
+)
+
+
+def find_border(
+    sentences: list[Sentence], events: list[Event], relations: list[Relation], gazetteer: Gazetteer
+) -> tuple[Entity | None, list[Mention]]:
+    """Return the one border an article reports closed or opened, and every phrase of the article naming it."""
+    pairs = {_pair(e.participants) for e in events if e.kind in _BORDER_EVENTS}
+    pairs |= {_pair(r.parties) for r in relations if r.status == "border-closed"}
+    pairs.discard(None)
+    if len(pairs) != 1:
+        return None, []
+    pair = pairs.pop()
+    names = [gazetteer.entities[k].label for k in pair]
+    border = Entity(
+        key=f"place/{pair[0].partition('/')[2]}-{pair[1].partition('/')[2]}-border",
+        kind="Place",
+        label=f"{names[0]}–{names[1]} border",
+        in_reference=False,
+        alt_labels=tuple(sorted(_written_forms(sentences, pair) - {f"{names[0]}–{names[1]} border"})),
+    )
+    for event in events:
+        if event.kind in _BORDER_EVENTS and set(_countries(event.participants)) <= set(pair):
+            event.place = border.key
+            event.participants = [*pair, *[p for p in event.participants if p not in pair]]
+    mentions = [
+        Mention(border.key, Span(s.start + m.start(), s.start + m.end(), m.group(0)))
+        for s in sentences
+        for m in _BORDER.finditer(s.masked)
+    ]
+    return border, mentions
+
+
+def _countries(keys) -> list[str]:
+    return [k for k in keys if k.startswith("country/")]
+
+
+def _pair(keys) -> tuple[str, str] | None:
+    countries = sorted(set(_countries(keys)))
+    return (countries[0], countries[1]) if len(countries) == 2 else None
+
+
+def _written_forms(sentences: list[Sentence], pair: tuple[str, str]) -> set[str]:
+    """Return the border's name with each state as the article writes it ("Armenia–Türkiye border")."""
+    written = {key: set() for key in pair}
+    for sentence in sentences:
+        for mention in sentence.mentions:
+            if mention.key in written and mention.how == "name":
+                written[mention.key].add(sentence.text[mention.start - sentence.start : mention.end - sentence.start])
+    return {f"{a}–{b} border" for a in written[pair[0]] for b in written[pair[1]] if not a.endswith(("’s", "'s"))}
