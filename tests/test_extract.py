@@ -596,3 +596,26 @@ def test_the_border_an_article_reports_closed_is_one_place_named_as_the_article_
 def test_no_border_is_linked_where_none_is_reported_closed_or_opened(extractor):
     x = extractor(article("Turkish and Armenian officials met on the border for talks."))
     assert not any(k.endswith("-border") for k in x.entities)
+
+
+def test_a_happening_described_by_its_event_noun_and_state_is_linked(extractor):
+    x = extractor(
+        article(
+            "Armenia accuses Türkiye of “genocide” of hundreds of thousands of Armenians. The border was opened "
+            "in February 2023 to deliver aid after the devastating earthquakes in Türkiye’s southeast."
+        )
+    )
+    linked = {m.entity: m.span.text for m in x.mentions if m.entity.startswith("event/")}
+    assert linked["event/armenian-genocide"] == "genocide"
+    assert linked["event/2023-turkeysyria-earthquakes"] == "earthquakes"
+
+
+def test_a_description_fitting_two_happenings_or_introducing_one_links_nothing(extractor):
+    x = extractor(
+        article(
+            "Following the war over Karabakh, Armenia and Azerbaijan talked. Armenia engaged in a conflict with "
+            "Azerbaijan. Airlines restarted charter flights between Turkey and Armenia."
+        )
+    )
+    assert not [m for m in x.mentions if m.entity.startswith("event/") and m.span.text.lower() in ("war", "conflict")]
+    assert "event/flight-of-nagorno-karabakh-armenians" not in {m.entity for m in x.mentions}

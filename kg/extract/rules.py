@@ -15,6 +15,7 @@ from kg.extract.borders import find_border
 from kg.extract.dates import find_time_expressions
 from kg.extract.entities import EntityFinder
 from kg.extract.events import EventFinder, Sentence, describe_agreement, happening_mentions
+from kg.extract.happenings import described_happenings
 from kg.extract.model import Extraction, Mention, Span
 from kg.extract.quotes import MIN_WORDS, QuoteFinder, find_quote_regions, mask_quotes
 from kg.extract.relations import find_relations
@@ -69,6 +70,7 @@ class RuleExtractor:
         named = {m.entity for m in mentions}
         mentions += [m for m in happening_mentions(events, self.events.happenings) if m.entity not in named]
         mentions += [m for m in _agreement_mentions(events, text) if m.entity not in named]
+        mentions += described_happenings(sentences, self.gazetteer)
         for event in events:
             for key in [*event.participants, *event.hosts, *event.mediators]:
                 if key not in entities and key in self.gazetteer.entities:
