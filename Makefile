@@ -55,8 +55,9 @@ $(BENCH_VENV)/.stamp: bench/requirements.txt
 	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
 	touch $@
 
-bench: $(STAMP) $(BENCH_VENV)/.stamp ## benchmark /sparql against in-process pyoxigraph and rdflib-endpoint (1M triples)
+bench: $(STAMP) $(BENCH_VENV)/.stamp ## benchmark /sparql (vs in-process pyoxigraph and rdflib-endpoint, 1M triples) and extraction speed
 	$(BIN)/python bench/endpoint.py --peer-python $(BENCH_VENV)/bin/python
+	$(BIN)/python bench/extraction.py --articles 1000
 
 vendor: ## refresh the vendored YASGUI (kg/web/static/yasgui) from npm, at the version package-lock.json pins
 	npm ci --ignore-scripts --no-audit --no-fund
