@@ -15,9 +15,10 @@ from kg.extract.model import Event, Extraction, Quote, Relation, Span, TimeValue
 from kg.ids import DIP, DIPST, IRIs, slugify
 
 SCHEMA = Namespace("https://schema.org/")
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "diplomacy.ttl"
-SHAPES_FILE = PROJECT_ROOT / "shapes" / "diplomacy-shapes.ttl"
+# ontology/ and shapes/ live at the top of the repository; kg/data links them into the installed package.
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ONTOLOGY_FILE = DATA_DIR / "ontology" / "diplomacy.ttl"
+SHAPES_FILE = DATA_DIR / "shapes" / "diplomacy-shapes.ttl"
 
 _DATATYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 PREFIXES = {

@@ -52,10 +52,8 @@ class ValidationResult:
 
 
 def shapes_path() -> Path:
-    """Return the shapes file: in the top-level `shapes/` folder, else in package data `kg/data/shapes/`."""
-    here = Path(__file__).resolve().parent
-    source_tree = here.parent / "shapes" / _SHAPES_FILE
-    return source_tree if source_tree.is_file() else here / "data" / "shapes" / _SHAPES_FILE
+    """Return the shapes file (the top-level `shapes/` folder, packaged as `kg/data/shapes/`)."""
+    return Path(__file__).resolve().parent / "data" / "shapes" / _SHAPES_FILE
 
 
 def load_shapes() -> Graph:

@@ -12,7 +12,7 @@ from kg import build as build_module
 from kg.cli import main
 from kg.ids import DIP
 from kg.publish import current_release
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 
 
 def run(*args: str) -> int:
@@ -363,3 +363,20 @@ def test_the_readme_gives_the_gunicorn_defaults(monkeypatch):
     readme = (SEEDS.parent / "README.md").read_text("utf-8")
     row = next(line for line in readme.splitlines() if line.startswith("| `KG_WEB_WORKERS`, `KG_WEB_THREADS`"))
     assert f"`{gunicorn_conf.workers}`, `{gunicorn_conf.threads}`" in row
+
+
+def test_the_wheel_ships_the_ontology_and_shapes_it_builds_with(tmp_path):
+    """A non-editable install has no source tree: the ontology and shapes must travel inside the package."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("diplomacy_kg-*.whl")
+    shipped = {name: zipfile.ZipFile(wheel).read(name) for name in zipfile.ZipFile(wheel).namelist()}
+    assert shipped["kg/data/ontology/diplomacy.ttl"] == (ROOT / "ontology" / "diplomacy.ttl").read_bytes()
+    assert shipped["kg/data/shapes/diplomacy-shapes.ttl"] == (ROOT / "shapes" / "diplomacy-shapes.ttl").read_bytes()
