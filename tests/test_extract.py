@@ -619,3 +619,20 @@ def test_a_description_fitting_two_happenings_or_introducing_one_links_nothing(e
     )
     assert not [m for m in x.mentions if m.entity.startswith("event/") and m.span.text.lower() in ("war", "conflict")]
     assert "event/flight-of-nagorno-karabakh-armenians" not in {m.entity for m in x.mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (
+            "Hakan Fidan and Jeyhun Bayramov held talks in Ankara on Tuesday.",
+            "Talks of Hakan Fidan and Jeyhun Bayramov in Ankara (2023-05-09)",
+        ),
+        ("Turkey and Armenia signed a peace accord in 2009.", "Signing of the Zurich Protocols (2009)"),
+        ("Russia hosted the inaugural meeting of the regional platform.", "Meeting hosted by Russia"),
+        ("In 1991, Armenia declared independence.", "Declared independence: Armenia (1991)"),
+    ],
+)
+def test_events_are_titled_for_a_reader(extractor, text, label):
+    x = extractor(article(text))
+    assert x.events[0].label == label

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.events import Sentence
+from kg.extract.events import _label as event_label
 from kg.extract.model import Entity, Event, Mention, Relation, Span
 from kg.reference import Gazetteer
 
@@ -44,6 +45,7 @@ def find_border(
         if event.kind in _BORDER_EVENTS and set(_countries(event.participants)) <= set(pair):
             event.place = border.key
             event.participants = [*pair, *[p for p in event.participants if p not in pair]]
+            event.label = event_label(event, gazetteer, border.label)
     mentions = [
         Mention(border.key, Span(s.start + m.start(), s.start + m.end(), m.group(0)))
         for s in sentences
