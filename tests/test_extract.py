@@ -636,3 +636,56 @@ def test_a_description_fitting_two_happenings_or_introducing_one_links_nothing(e
 def test_events_are_titled_for_a_reader(extractor, text, label):
     x = extractor(article(text))
     assert x.events[0].label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "parties", "status"),
+    [
+        (
+            "There is full coordination between Turkey and Azerbaijan amid the process for normalization of "
+            "bilateral ties with Armenia.",
+            ("country/armenia", "country/turkey"),
+            "normalization-process",
+        ),
+        (
+            "Blinken said Armenia and Azerbaijan were close to peace as he brought the arch-foes' ministers "
+            "together in the United States.",
+            ("country/armenia", "country/azerbaijan"),
+            "hostile",
+        ),
+        (
+            "The war ended after a Russian-brokered agreement between Armenia and Azerbaijan that opened the door "
+            "to normalization.",
+            ("country/armenia", "country/azerbaijan"),
+            "normalization-process",
+        ),
+    ],
+)
+def test_relation_parties_are_the_states_the_cue_names(extractor, text, parties, status):
+    x = extractor(article(text))
+    assert (parties, status) in {(r.parties, r.status) for r in x.relations}
+
+
+def test_a_hoped_for_relation_is_not_stated_and_states_of_the_past_are_no_parties(extractor):
+    x = extractor(
+        article(
+            "Armenia accuses Turkey of genocide during the last years of the Ottoman Empire. The two countries "
+            "have had no diplomatic ties since the 1990s. Talks raised hopes that diplomatic relations can be "
+            "established."
+        )
+    )
+    statuses = {(r.parties, r.status) for r in x.relations}
+    assert (("country/armenia", "country/turkey"), "no-diplomatic-relations") in statuses
+    assert all("country/ottoman-empire" not in r.parties for r in x.relations)
+    assert all(r.status != "diplomatic-relations" for r in x.relations)
+
+
+def test_an_alliance_an_agreement_upgraded_relations_to_holds_since_its_year(extractor):
+    x = extractor(
+        article(
+            "The Shusha Declaration, signed in 2021 by Recep Tayyip Erdoğan and Ilham Aliyev, upgraded the "
+            "relationship between Turkey and Azerbaijan to the level of alliance."
+        )
+    )
+    alliance = next(r for r in x.relations if r.status == "alliance")
+    assert alliance.since.value == "2021"

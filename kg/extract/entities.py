@@ -156,7 +156,9 @@ class EntityFinder:
                 continue
             if any(word in _NOT_NAMES for word in name.split()):
                 continue
-            role = " ".join(filter(None, [match.group("who"), match.group("title")]))
+            role = " ".join(
+                part.strip() for part in (match.group("who"), match.group("title")) if part and part.strip()
+            )
             key = f"person/{slugify(name)}"
             entities[key] = Entity(key=key, kind="Person", label=name, in_reference=False, role=role)
             out.append(Found(start, end, key, "Person", "new"))

@@ -57,7 +57,8 @@ TRIGGERS: tuple[tuple[str, str, bool], ...] = (
     (
         "Meeting",
         r"\b(?:(?:closed-door |bilateral |trilateral |first |second |third |fourth |fifth |sixth |inaugural |"
-        r"latest |next )meeting|met with|met on|met in|met at|\bmet\b|meeting (?:between|of|with))",
+        r"latest |next )meeting|met with|met on|met in|met at|\bmet\b|meeting (?:between|of|with)|"
+        r"(?:to|will|would) meet\b)",
         False,
     ),
     ("Talks", r"\btalks\b", True),
@@ -137,7 +138,7 @@ _COMPILED = tuple((kind, re.compile(pattern), needs) for kind, pattern, needs in
 _HELD_RE = re.compile(_HELD, re.I)
 _FUTURE = re.compile(
     r"(?<!political )(?<!good )(?<!the )\b(?:will(?! to\b)|shall|is to|are to|to be held|scheduled|"
-    r"plans? to|planning to|set to|due to|upcoming|intends? to|"
+    r"plans? to|planning to|set to|due to|upcoming|intends? to|agreed to|to meet|"
     r"next (?:week|month|year))\b",
     re.I,
 )
@@ -379,9 +380,13 @@ class EventFinder:
             if _MEDIATOR.search(sentence.text[m.end - sentence.start :][:12])
             or re.search(r"(?:mediated|brokered) by\s+(?:the\s+)?$", sentence.text[: m.start - sentence.start])
         ]
-        if kind in ("Meeting", "Talks", "Summit") and _HOST_VERB.search(sentence.masked):
-            verb = _HOST_VERB.search(sentence.masked).start() + sentence.start
-            hosts += [m.key for m in agents if m.end <= verb and m.start >= verb - 60][-1:]
+        host_verb = _HOST_VERB.search(sentence.masked)
+        if kind in ("Meeting", "Talks", "Summit") and host_verb:
+            verb = host_verb.start() + sentence.start
+            if re.match(r"\s+by\b", sentence.masked[host_verb.end() :]):  # "talks hosted by … Charles Michel"
+                hosts += [m.key for m in agents if m.start > verb and m.start - verb <= 60][:1]
+            else:
+                hosts += [m.key for m in agents if m.end <= verb and m.start >= verb - 60][-1:]
         if kind in _ARMED:
             agents = _in_clause(sentence, agents, trigger_at) or agents
         if kind == "Summit":
@@ -454,7 +459,8 @@ class EventFinder:
         if any(re.match(rf"{re.escape(a)}\b", head) for a in lexicon.GROUP_ANAPHORA):
             if len([m for m in sentence.mentions if m.is_agent and m.end <= at]) >= 2:
                 return []  # the group is named right there ("the two leaders, Aliyev and Pashinyan, met")
-            return _antecedents(sentence, before, persons, self.past)
+            group = _antecedents(sentence, before, persons, self.past)
+            return group[:2] if re.match(r"(?:the two|both)\b", head) else group
         return []
 
     def _holder_named(self, office: str, country: str) -> str | None:
@@ -488,7 +494,7 @@ class EventFinder:
         encounters = [e for e in found if e.kind in _ENCOUNTERS]
         if any(set(speakers) <= set(e.participants + e.hosts) for e in encounters):
             return []
-        event = self._event("Statement", match, sentence, before, published, _times_outside_quotes(sentence))
+        event = self._event("Statement", match, sentence, before, published, _times_of_saying(sentence, match))
         event.participants = _unique(speakers + addressed)
         event.hosts, event.mediators = [], []
         event.label = _label(event, self.gazetteer)
@@ -800,8 +806,8 @@ def _coordinated_pair(mentions: list[Found], sentence: Sentence, kind: str) -> l
     agents = [m for m in mentions if m.kind == kind and not _inside_quote(sentence, m)]
     for a, b in zip(agents, agents[1:], strict=False):
         between = sentence.text[a.end - sentence.start : b.start - sentence.start]
-        if a.key != b.key and re.fullmatch(r"\s*(?:and|&)\s*", between):
-            return [a.key, b.key]
+        if a.key != b.key and re.fullmatch(r"\s*(?:and|&)\s+(?:(?:[A-Z][\w’'-]*|his|her|its|their)\s+){0,4}", between):
+            return [a.key, b.key]  # "Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan"
     return None
 
 
@@ -827,6 +833,16 @@ def _attributes_quote(sentence: Sentence, verb: re.Match) -> bool:
 def _inside_quote(sentence: Sentence, mention: Found) -> bool:
     offset = mention.start - sentence.start
     return sentence.masked[offset : offset + 1] == " " and sentence.text[offset : offset + 1] != " "
+
+
+def _times_of_saying(sentence: Sentence, verb: re.Match) -> list[TimeExpression]:
+    """Return the times that may date a speech act: not those of what it says will happen ("… agreed to
+    meet again in June, he said": June dates the meeting, not the saying)."""
+    return [
+        t
+        for t in _times_outside_quotes(sentence)
+        if not _FUTURE.search(sentence.masked[max(0, t.start - sentence.start - 60) : t.start - sentence.start])
+    ]
 
 
 def _times_outside_quotes(sentence: Sentence) -> list[TimeExpression]:

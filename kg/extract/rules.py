@@ -78,7 +78,7 @@ class RuleExtractor:
         for mention in mentions:
             if mention.entity not in entities:
                 entities[mention.entity] = self.entities._entity(mention.entity)
-        relations = find_relations(sentences, article.published)
+        relations = find_relations(sentences, article.published, self.gazetteer)
         border, border_mentions = find_border(sentences, events, relations, self.gazetteer)
         if border is not None:
             entities[border.key] = border
