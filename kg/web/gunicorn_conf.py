@@ -2,7 +2,7 @@
 
 import os
 
-bind = os.environ.get("KG_BIND", "127.0.0.1:5000")
+bind = "127.0.0.1:5000"  # `make serve` passes --bind $(HOST):$(PORT)
 workers = int(os.environ.get("KG_WEB_WORKERS", "2"))
 worker_class = "gthread"
 # More threads than KG_MAX_CONCURRENT_QUERIES (4), so /healthz and 503s answer while queries run.
