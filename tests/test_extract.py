@@ -689,3 +689,18 @@ def test_an_alliance_an_agreement_upgraded_relations_to_holds_since_its_year(ext
     )
     alliance = next(r for r in x.relations if r.status == "alliance")
     assert alliance.since.value == "2021"
+
+
+def test_relations_cut_off_are_between_the_states_of_the_story_not_of_a_subordinate_clause(extractor):
+    x = extractor(
+        article(
+            "As for Türkiye and Armenia, the two countries had little ties in the past. Relations were entirely "
+            "cut off in the aftermath of the dissolution of the Soviet Union as Armenia engaged in a conflict "
+            "with Azerbaijan and occupied the territory of Karabakh."
+        )
+    )
+    severed = next(e for e in x.events if e.kind == "RelationsSevered")
+    assert set(severed.participants) == {"country/turkey", "country/armenia"}
+    assert severed.place is None
+    assert (("country/armenia", "country/turkey"), "severed") in {(r.parties, r.status) for r in x.relations}
+    assert all(r.parties != ("country/armenia", "country/azerbaijan") or r.status != "severed" for r in x.relations)

@@ -115,7 +115,7 @@ TRIGGERS: tuple[tuple[str, str, bool], ...] = (
     ),
     (
         "RelationsSevered",
-        r"\b(?:(?:relations|ties)\b[^.;]{0,90}?\b(?:were|was) (?:\w+ )?(?:severed|cut off|broken off)|"
+        r"\b(?:(?i:relations|ties)\b[^.;]{0,90}?\b(?:were|was) (?:\w+ )?(?:severed|cut off|broken off)|"
         r"(?:severed|cut off|broke off) (?:diplomatic )?(?:relations|ties))\b",
         False,
     ),
@@ -389,6 +389,18 @@ class EventFinder:
                 hosts += [m.key for m in agents if m.end <= verb and m.start >= verb - 60][-1:]
         if kind in _ARMED:
             agents = _in_clause(sentence, agents, trigger_at) or agents
+        if kind in _BETWEEN_STATES:
+            agents = [m for m in _in_clause(sentence, agents, trigger_at) if m.key not in self.past]
+            if len([m for m in agents if m.kind == "Country"]) < 2:
+                # "Relations were entirely cut off …": between the states the story is about
+                agents = (
+                    agents
+                    + [
+                        Found(m.start, m.end, m.key, m.kind, m.how)
+                        for m in _antecedent_mentions(sentence, before, self.past)
+                        if m.key not in {a.key for a in agents}
+                    ][: 2 - len(agents)]
+                )
         if kind == "Summit":
             agents = [m for m in agents if m.key in _named_inside(sentence, trigger_at, trigger_end)] or agents
         participants = [m.key for m in agents if m.key not in hosts + mediators]
@@ -580,8 +592,16 @@ def years_of(value: str) -> tuple[int, int]:
 
 _ARMED = ("War", "MilitaryOperation")
 _LINKED_BY_PARTIES = (*_ARMED, "DiplomaticRelationsEstablished")
+#: Event classes between two states, whose parties are those of the trigger's clause or of the story.
+_BETWEEN_STATES = ("RelationsSevered", "DiplomaticRelationsEstablished", "BorderClosure", "BorderOpening")
 #: Event classes placed only by a place this close after their trigger ("signed … in Zurich", "said in Baku").
-_PLACED_BY_TRIGGER = {"War": 40, "MilitaryOperation": 40, "AgreementSigning": 40, "Statement": 20}
+_PLACED_BY_TRIGGER = {
+    "War": 40,
+    "MilitaryOperation": 40,
+    "AgreementSigning": 40,
+    "Statement": 20,
+    **dict.fromkeys(_BETWEEN_STATES, 30),
+}
 _ADDRESSING = re.compile(r"\b(?:addressing|addressed|told|in a speech to|in an address to)\s+(?:the\s+)?$", re.I)
 _WITH = re.compile(r"\bwith\s+(?:(?:his|her|their|its|the)\s+)?(?:[\w’'-]+\s+){0,3}$", re.I)
 _GROUP_TITLE = re.compile(r"\b(?P<title>" + "|".join(sorted(lexicon.GROUP_TITLES, key=len, reverse=True)) + r")\b")
@@ -609,7 +629,10 @@ def _declarer(sentence: Sentence, before: list[Sentence], agents: list[Found], a
 
 
 _SUBCLAUSE = re.compile(r"(?:,\s+|\s)(?:after|before|when|while|because|until)\s|[;—–]")
-_CLAUSE = re.compile(r",\s+(?:but|while|after|which|as|though)\b|\bthat\b|;|\s[—–]\s")
+_CLAUSE = re.compile(
+    r",\s+(?:but|while|after|which|as|though)\b|\bthat\b|;|\s[—–]\s"
+    r"|\s(?:as|after|when|while|because|before|until)\s(?=[A-Z])"  # "… cut off as Armenia engaged in …"
+)
 
 
 def _in_clause(sentence: Sentence, agents: list[Found], at: int) -> list[Found]:
@@ -798,6 +821,16 @@ def _antecedents(sentence: Sentence, before: list[Sentence], persons: bool, past
         chosen = chosen or [m.key for m in agents if m.kind == "Country"]
         if len(set(chosen)) >= 2:
             return _unique(chosen)[:4]
+    return []
+
+
+def _antecedent_mentions(sentence: Sentence, before: list[Sentence], past: frozenset) -> list[Found]:
+    """Return the mentions of the pair of states the sentences before name together, nearest first."""
+    for s in reversed(before[-3:]):
+        countries = [m for m in s.mentions if m.kind == "Country" and m.key not in past]
+        pair = _coordinated_pair(countries, s, "Country")
+        if pair:
+            return [next(m for m in countries if m.key == key) for key in pair]
     return []
 
 

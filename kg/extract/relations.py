@@ -7,7 +7,7 @@ import re
 
 from kg.extract import lexicon
 from kg.extract.dates import resolve
-from kg.extract.events import Sentence, _antecedents, _coordinated_pair, _hedged
+from kg.extract.events import Sentence, _antecedents, _coordinated_pair, _hedged, _in_clause
 from kg.extract.model import Relation, Span
 from kg.reference import Gazetteer
 
@@ -61,9 +61,14 @@ def find_relations(
 
 
 def _parties(sentence: Sentence, before: list[Sentence], cue: re.Match, past, gazetteer) -> tuple[str, str] | None:
+    at = sentence.start + cue.start()
+    clause = _in_clause(sentence, sentence.mentions, at)
+    relative = re.search(r"\b(?:that|which)\s+(?:[\w-]+\s+){0,6}$", sentence.masked[: cue.start()])
+    if relative and len([m for m in clause if m.kind == "Country"]) < 2:
+        clause = _in_clause(sentence, sentence.mentions, sentence.start + relative.start() - 1)  # "… that opened …"
     countries = [
         m
-        for m in sentence.mentions
+        for m in clause
         if m.kind == "Country" and m.key not in past and not _BROKER.match(sentence.text, m.end - sentence.start)
     ]
     tail = sentence.masked[cue.end() :]
