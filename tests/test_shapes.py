@@ -17,6 +17,7 @@ from rdflib.namespace import OWL, SKOS
 
 from kg.ids import DIP, DIPST
 from kg.validate import Problem, format_problems, load_shapes, shapes_path, validate
+from tests.test_ontology import CONTRACT_CLASSES
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DIPSH = Namespace("https://w3id.org/diplomacy-kg/shapes#")
@@ -80,22 +81,7 @@ def test_every_node_shape_has_a_fixture_folder(shapes: Graph) -> None:
 
 
 def test_every_contract_class_has_a_shape(shapes: Graph) -> None:
-    contract = [
-        "Article",
-        "Country",
-        "Person",
-        "Organization",
-        "Place",
-        "Position",
-        "PositionHolding",
-        "Event",
-        "Agreement",
-        "Quote",
-        "BilateralRelation",
-        "InfrastructureProject",
-        "Report",
-    ]
-    for name in contract:
+    for name in CONTRACT_CLASSES:
         assert (DIPSH[f"{name}Shape"], SH.targetClass, DIP[name]) in shapes, name
 
 
