@@ -53,6 +53,24 @@ REPORT_TEXT = "validation-report.txt"
 MANIFEST = "manifest.json"
 
 
+def load_query_store(release: Path, mode: str = "memory") -> tuple[ox.Store, bool]:
+    """Open a release for SPARQL; return the store and whether its default graph is the merge of all graphs.
+
+    SPARQL's default graph here is the union of the named graphs, and a union is an RDF merge: a
+    triple several articles state is in it once. pyoxigraph's own union (`use_default_graph_as_union`)
+    matches such a triple once per graph (oxigraph#1919), so `memory` mode loads the deduplicated
+    union dump (kg.nt) into the default graph beside the named graphs (kg.nq). `disk` mode opens the
+    on-disk store read-only and can only use pyoxigraph's union.
+    """
+    nquads, union = release / "dumps" / "kg.nq", release / "dumps" / "kg.nt"
+    if mode == "memory" and nquads.exists() and union.exists():
+        store = ox.Store()
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        return store, True
+    return ox.Store.read_only(str(release / "store")), False
+
+
 def current_release(data_dir: Path) -> Path | None:
     """Return the folder of the live release, or None if nothing was published yet."""
     link = data_dir / "current"

@@ -48,12 +48,33 @@ def count(response) -> int:
     return int(response.get_json(force=True)["results"]["bindings"][0]["n"]["value"])
 
 
-def test_get_query_uses_union_of_named_graphs_as_default_graph(client):
-    # The engine's union matches a triple once per graph holding it, so COUNT(*) counts quads.
-    quads = len(list(sample_dataset().quads((None, None, None, None))))
-    assert count(client.get("/sparql", query_string={"query": COUNT})) == quads
+def test_get_query_uses_the_merge_of_the_named_graphs_as_default_graph(client):
+    triples = {(s, p, o) for s, p, o, _ in sample_dataset().quads((None, None, None, None))}
+    assert count(client.get("/sparql", query_string={"query": COUNT})) == len(triples)
     distinct = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-    assert count(client.get("/sparql", query_string={"query": distinct})) == len(sample_dataset())
+    assert count(client.get("/sparql", query_string={"query": distinct})) == len(triples)
+
+
+def test_a_triple_two_graphs_hold_matches_once_in_the_default_graph(tmp_path):
+    """Regression: pyoxigraph's union default graph matched a shared triple once per graph (310 rows
+    for the README's Türkiye–Armenia query instead of 18)."""
+    from rdflib import Literal, URIRef
+
+    dataset = Dataset()
+    for name in ("a", "b"):
+        dataset.graph(URIRef(GRAPH + f"article/{name}")).add(
+            (URIRef(DIP + "x"), URIRef(DIP + "label"), Literal("shared"))
+        )
+    folder = tmp_path / "data"
+    publish_dataset(folder, dataset)
+    app = create_app({"DATA_DIR": str(folder), "QUERY_WORKERS": 1})
+    try:
+        shared = app.test_client()
+        assert count(shared.get("/sparql", query_string={"query": COUNT})) == 1
+        per_graph = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        assert count(shared.get("/sparql", query_string={"query": per_graph})) == 2
+    finally:
+        app.extensions["kg_query_pool"].close()
 
 
 def test_graph_variable_reaches_each_article_graph(client):

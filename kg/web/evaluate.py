@@ -72,11 +72,15 @@ def warm_up() -> None:
     import rdflib.plugins.sparql.parser  # noqa: F401
 
 
-def evaluate(store: ox.Store, graphs: frozenset[str], job: Job) -> Answer:
-    """Check `job.query`, run it on `store` and return its serialized, capped answer."""
+def evaluate(store: ox.Store, graphs: frozenset[str], job: Job, merged: bool = False) -> Answer:
+    """Check `job.query`, run it on `store` and return its serialized, capped answer.
+
+    `merged`: the store's default graph already holds the merge of its named graphs (see
+    `kg.publish.load_query_store`), so it is the default graph of queries that name no dataset.
+    """
     try:
         verdict = queryguard.check_query(job.query, graphs)
-        result = store.query(job.query, **dataset_arguments(job, verdict))
+        result = store.query(job.query, **dataset_arguments(job, verdict, merged))
     except queryguard.QueryRejected as rejected:
         raise _failure(rejected) from None
     except SyntaxError as error:
@@ -95,19 +99,19 @@ def evaluate(store: ox.Store, graphs: frozenset[str], job: Job) -> Answer:
     return _triples(result, fmt, job.max_rows)
 
 
-def dataset_arguments(job: Job, verdict: queryguard.Verdict) -> dict:
+def dataset_arguments(job: Job, verdict: queryguard.Verdict, merged: bool = False) -> dict:
     """Return pyoxigraph's dataset keywords: the protocol dataset, the query's own, or the union of all graphs."""
     base = {"base_iri": job.base_iri} if job.base_iri else {}
-    return base | _dataset(job, verdict)
+    return base | _dataset(job, verdict, merged)
 
 
-def _dataset(job: Job, verdict: queryguard.Verdict) -> dict:
+def _dataset(job: Job, verdict: queryguard.Verdict, merged: bool) -> dict:
     if job.default_graphs is not None or job.named_graphs is not None:
         return {
             "default_graph": [ox.NamedNode(iri) for iri in job.default_graphs or ()],
             "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs or ()],
         }
-    if verdict.has_dataset_clause:
+    if verdict.has_dataset_clause or merged:
         return {}
     return {"use_default_graph_as_union": True}
 

@@ -13,6 +13,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+MERGE_NOTE = "the merge of all named graphs: a triple several graphs hold is in it once"
 UNION_NOTE = "the union of all named graphs; a triple held by several graphs matches once per graph"
 PREFIXES = {
     "sd": SD,
@@ -27,16 +28,19 @@ def sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
 
-def describe(endpoint: str, live: Release | None) -> list[ox.Triple]:
+def describe(endpoint: str, live: Release | None, merged: bool = True) -> list[ox.Triple]:
     """Return the description of the endpoint at URL `endpoint` serving `live`."""
     template = resources.files("kg.web").joinpath("service_description.ttl").read_bytes()
     triples = [q.triple for q in ox.parse(template, ox.RdfFormat.TURTLE, base_iri=endpoint)]
     if live is not None:
-        triples += describe_dataset(ox.NamedNode(endpoint + "#service"), ox.NamedNode(endpoint + "#dataset"), live)
+        service, dataset = ox.NamedNode(endpoint + "#service"), ox.NamedNode(endpoint + "#dataset")
+        triples += describe_dataset(service, dataset, live, merged)
     return triples
 
 
-def describe_dataset(service: ox.NamedNode, dataset: ox.NamedNode, live: Release) -> list[ox.Triple]:
+def describe_dataset(
+    service: ox.NamedNode, dataset: ox.NamedNode, live: Release, merged: bool = True
+) -> list[ox.Triple]:
     """Describe the default dataset: the union default graph and each named graph with its size."""
     default = ox.BlankNode()
     triples = [
@@ -44,7 +48,7 @@ def describe_dataset(service: ox.NamedNode, dataset: ox.NamedNode, live: Release
         ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default),
         ox.Triple(default, RDF_TYPE, sd("Graph")),
-        ox.Triple(default, RDFS_COMMENT, ox.Literal(UNION_NOTE, language="en")),
+        ox.Triple(default, RDFS_COMMENT, ox.Literal(MERGE_NOTE if merged else UNION_NOTE, language="en")),
     ]
     if "triples" in live.manifest:
         triples.append(ox.Triple(default, ox.NamedNode(VOID + "triples"), _count(live.manifest["triples"])))
@@ -61,9 +65,9 @@ def describe_dataset(service: ox.NamedNode, dataset: ox.NamedNode, live: Release
     return triples
 
 
-def serialize(endpoint: str, live: Release | None, fmt: Format) -> bytes:
+def serialize(endpoint: str, live: Release | None, fmt: Format, merged: bool = True) -> bytes:
     """Return the description serialized in `fmt`."""
-    statements = describe(endpoint, live)
+    statements = describe(endpoint, live, merged)
     if fmt.writer in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         statements = [ox.Quad(t.subject, t.predicate, t.object) for t in statements]
     return ox.serialize(statements, format=fmt.writer, prefixes=PREFIXES)

@@ -243,7 +243,8 @@ def describe_service() -> Response:
     fmt = wanted if isinstance(wanted, conneg.Format) else conneg.RDF_FORMATS[0]
     if wanted is None:
         raise ProtocolError(406, "not-acceptable", "the service description is served as RDF or HTML")
-    body = service_description.serialize(request.base_url, release.get_release(), fmt)
+    merged = current_app.config["QUERY_STORE"] == "memory"  # see kg.publish.load_query_store
+    body = service_description.serialize(request.base_url, release.get_release(), fmt, merged)
     return Response(body, content_type=fmt.content_type)
 
 

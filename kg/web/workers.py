@@ -259,17 +259,6 @@ class QueryPool:
 # --- the child process -------------------------------------------------------------------------
 
 
-def _load_store(release: Path, store_mode: str):
-    import pyoxigraph as ox
-
-    nquads = release / "dumps" / "kg.nq"
-    if store_mode == "memory" and nquads.exists():
-        store = ox.Store()
-        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        return store
-    return ox.Store.read_only(str(release / "store"))
-
-
 def _exit_with_parent() -> None:
     """Exit when the server process that started us is gone (the query may still be running)."""
     parent = os.getppid()
@@ -280,9 +269,10 @@ def _exit_with_parent() -> None:
 
 
 def _serve(conn: Connection, release: Path, store_mode: str) -> None:
+    from kg.publish import load_query_store
     from kg.web import evaluate
 
-    store = _load_store(release, store_mode)
+    store, merged = load_query_store(release, store_mode)
     graphs = frozenset(g.value for g in store.named_graphs() if hasattr(g, "value"))
     evaluate.warm_up()
     conn.send(("ready", {"graphs": len(graphs)}))
@@ -292,7 +282,7 @@ def _serve(conn: Connection, release: Path, store_mode: str) -> None:
         except EOFError:
             return
         try:
-            answer = evaluate.evaluate(store, graphs, job)
+            answer = evaluate.evaluate(store, graphs, job, merged)
         except QueryFailed as failure:
             fields = {"kind": failure.kind, "message": failure.message, "status": failure.status}
             conn.send(("error", fields | failure.extra))
