@@ -63,12 +63,14 @@ def load_query_store(release: Path, mode: str = "memory") -> tuple[ox.Store, boo
     on-disk store read-only and can only use pyoxigraph's union.
     """
     nquads, union = release / "dumps" / "kg.nq", release / "dumps" / "kg.nt"
-    if mode == "memory" and nquads.exists() and union.exists():
-        store = ox.Store()
-        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-        return store, True
-    return ox.Store.read_only(str(release / "store")), False
+    if mode != "memory" or not nquads.exists():
+        return ox.Store.read_only(str(release / "store")), False
+    store = ox.Store()
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    if not union.exists():
+        return store, False
+    store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    return store, True
 
 
 def current_release(data_dir: Path) -> Path | None:
