@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.publish import load_query_store
+from kg.publish import load_query_stores
 from kg.web.testing import LiveServer, free_port
 
 BASE = "https://w3id.org/diplomacy-kg/"
@@ -240,16 +240,17 @@ def main() -> None:
         make_release(data_dir, nquads)
         results = {name: {} for name in QUERIES}
 
-        store, merged = load_query_store((data_dir / "current").resolve())  # what the query workers hold
+        stores = load_query_stores((data_dir / "current").resolve())  # what the query workers hold
         for name, query in QUERIES.items():
 
             def in_process(query=query):
-                result = store.query(query, use_default_graph_as_union=not merged)
+                store, arguments = stores.for_query(query)
+                result = store.query(query, **arguments)
                 return result.serialize(format=ox.QueryResultsFormat.JSON)
 
             results[name]["a"] = measure(in_process, args.repeats, 20)
             results[name]["a"]["rps"] = throughput(lambda q=query: lambda: in_process(q), 2, args.seconds)
-        store = None  # free the in-process copy before the servers load theirs
+        stores = None  # free the in-process copy before the servers load theirs
         print("(a) done", flush=True)
 
         settings = {"DATA_DIR": data_dir, "QUERY_TIMEOUT": 120, "QUERY_MEMORY_MB": 8192, "MAX_ROWS": 10_000}

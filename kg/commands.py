@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from kg import config
 from kg.errors import KGError
-from kg.publish import current_release, load_query_store
+from kg.publish import current_release, load_query_stores
 
 RDF_SUFFIXES = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld"}
 GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -67,9 +67,9 @@ def validate(args, settings: dict) -> int:
 def query(args, settings: dict) -> int:
     """Run a SPARQL query on the live release and print the results."""
     text = _query_text(args)
-    store, merged = load_query_store(_release(settings), settings["QUERY_STORE"])
+    store, arguments = load_query_stores(_release(settings), settings["QUERY_STORE"]).for_query(text)
     try:
-        results = store.query(text, use_default_graph_as_union=not merged)
+        results = store.query(text, **arguments)
     except SyntaxError as error:
         raise KGError(f"query syntax error: {error}") from None
     _write_results(results, args.format, sys.stdout.buffer)

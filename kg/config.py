@@ -37,7 +37,7 @@ DOCS = {
     "MAX_CONCURRENT_QUERIES": "queries evaluated at once per server process; more get 503",
     "QUERY_WORKERS": "query worker processes per server process",
     "QUERY_MEMORY_MB": "address-space limit of a query worker process, in MiB",
-    "QUERY_STORE": "how query workers hold the release: `memory` (dumps/kg.nq, default graph dumps/kg.nt) or `disk`",
+    "QUERY_STORE": "how query workers hold the release: `memory` (dumps/kg.nq and dumps/kg.nt) or `disk`",
 }
 
 

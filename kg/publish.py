@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,24 +54,50 @@ REPORT_TEXT = "validation-report.txt"
 MANIFEST = "manifest.json"
 
 
-def load_query_store(release: Path, mode: str = "memory") -> tuple[ox.Store, bool]:
-    """Open a release for SPARQL; return the store and whether its default graph is the merge of all graphs.
+@dataclass
+class QueryStores:
+    """A release opened for SPARQL: its named graphs, and (memory mode) their merge as a store of its own.
 
-    SPARQL's default graph here is the union of the named graphs, and a union is an RDF merge: a
-    triple several articles state is in it once. pyoxigraph's own union (`use_default_graph_as_union`)
-    matches such a triple once per graph (oxigraph#1919), so `memory` mode loads the deduplicated
-    union dump (kg.nt) into the default graph beside the named graphs (kg.nq). `disk` mode opens the
-    on-disk store read-only and can only use pyoxigraph's union.
+    SPARQL's default graph here is the union of the named graphs, and a union is an RDF merge: a triple
+    several articles state is in it once. pyoxigraph's own union (`use_default_graph_as_union`) matches
+    such a triple once per graph (oxigraph#1919). So a query that names no dataset and no GRAPH runs on
+    `merge`, loaded from the deduplicated union dump (kg.nt); the others run on `named` with pyoxigraph's
+    union, where that double counting remains for the default-graph part of a query that also uses GRAPH.
     """
+
+    named: ox.Store
+    merge: ox.Store | None = None
+
+    def for_query(self, text: str, names_dataset: bool = False) -> tuple[ox.Store, dict]:
+        """Return the store to run `text` on and the dataset keywords it needs."""
+        if self.merge is not None and not names_dataset and not _GRAPH_KEYWORD.search(_code_of(text)):
+            return self.merge, {}
+        return self.named, {} if names_dataset else {"use_default_graph_as_union": True}
+
+
+_GRAPH_KEYWORD = re.compile(r"(?<![?$:\w])(?:graph|from)\b", re.I)
+_NOT_CODE = re.compile(
+    r"<[^>\s]*>|\"\"\"[\s\S]*?\"\"\"|'\'\'[\s\S]*?'\'\'|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*"
+)
+
+
+def _code_of(text: str) -> str:
+    """Return a query without its IRIs, strings and comments, where keywords can be looked for."""
+    return _NOT_CODE.sub(" ", text)
+
+
+def load_query_stores(release: Path, mode: str = "memory") -> QueryStores:
+    """Open a release for SPARQL: in memory from its dumps (kg.nq, kg.nt), or its on-disk store read-only."""
     nquads, union = release / "dumps" / "kg.nq", release / "dumps" / "kg.nt"
     if mode != "memory" or not nquads.exists():
-        return ox.Store.read_only(str(release / "store")), False
-    store = ox.Store()
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        return QueryStores(ox.Store.read_only(str(release / "store")))
+    named = ox.Store()
+    named.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     if not union.exists():
-        return store, False
-    store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-    return store, True
+        return QueryStores(named)
+    merge = ox.Store()
+    merge.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES)
+    return QueryStores(named, merge)
 
 
 def current_release(data_dir: Path) -> Path | None:

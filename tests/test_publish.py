@@ -108,3 +108,22 @@ def test_only_the_newest_releases_are_kept(tmp_path):
         release(tmp_path, f"b{n}")
     kept = sorted(p.name for p in (tmp_path / "releases").iterdir())
     assert kept == ["b2", "b3", "b4"]
+
+
+@pytest.mark.parametrize(
+    ("query", "on_merge"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", True),
+        ("SELECT ?from WHERE { ?s ?p ?from }  # a graph variable? no", True),
+        ('SELECT * WHERE { ?s <https://w3id.org/diplomacy-kg/graph/x> "GRAPH" }', True),
+        ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", False),
+        ("select * from <urn:g> where { ?s ?p ?o }", False),
+    ],
+)
+def test_queries_naming_no_graph_run_on_the_merge_of_the_graphs(tmp_path, query, on_merge):
+    from kg.publish import QueryStores
+
+    stores = QueryStores(ox.Store(), ox.Store())
+    store, arguments = stores.for_query(query)
+    assert (store is stores.merge) == on_merge
+    assert arguments == ({} if on_merge else {"use_default_graph_as_union": True})

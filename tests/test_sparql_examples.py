@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pyoxigraph as ox
 import pytest
 
+from kg.publish import QueryStores, load_query_stores
 from kg.web import evaluate, ui
 from kg.web.workers import Job
 
@@ -20,12 +20,10 @@ def test_the_five_questions_are_there():
 
 @pytest.fixture(scope="module")
 def seed_store(seed_release):
-    store = ox.Store()
-    store.bulk_load(path=str(seed_release / "dumps" / "kg.nq"), format=ox.RdfFormat.N_QUADS)
-    return store
+    return load_query_stores(seed_release)  # what the query workers hold
 
 
-def answer(store: ox.Store, name: str) -> list[dict[str, str]]:
+def answer(store: QueryStores, name: str) -> list[dict[str, str]]:
     """Run example `name` through the guard and the engine as /sparql does; return its rows as plain values."""
     job = Job(query=EXAMPLES[name].query, result_format="application/sparql-results+json")
     body = json.loads(evaluate.evaluate(store, frozenset(), job).body)

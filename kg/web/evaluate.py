@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, XSD
 
 from kg.ids import DIP, DIPST
+from kg.publish import QueryStores
 from kg.web import conneg, queryguard
 from kg.web.workers import Answer, Job, QueryFailed
 
@@ -72,15 +73,12 @@ def warm_up() -> None:
     import rdflib.plugins.sparql.parser  # noqa: F401
 
 
-def evaluate(store: ox.Store, graphs: frozenset[str], job: Job, merged: bool = False) -> Answer:
-    """Check `job.query`, run it on `store` and return its serialized, capped answer.
-
-    `merged`: the store's default graph already holds the merge of its named graphs (see
-    `kg.publish.load_query_store`), so it is the default graph of queries that name no dataset.
-    """
+def evaluate(stores: QueryStores, graphs: frozenset[str], job: Job) -> Answer:
+    """Check `job.query`, run it on the release's stores and return its serialized, capped answer."""
     try:
         verdict = queryguard.check_query(job.query, graphs)
-        result = store.query(job.query, **dataset_arguments(job, verdict, merged))
+        store, arguments = _dataset(stores, job, verdict)
+        result = store.query(job.query, **arguments)
     except queryguard.QueryRejected as rejected:
         raise _failure(rejected) from None
     except SyntaxError as error:
@@ -99,21 +97,17 @@ def evaluate(store: ox.Store, graphs: frozenset[str], job: Job, merged: bool = F
     return _triples(result, fmt, job.max_rows)
 
 
-def dataset_arguments(job: Job, verdict: queryguard.Verdict, merged: bool = False) -> dict:
-    """Return pyoxigraph's dataset keywords: the protocol dataset, the query's own, or the union of all graphs."""
+def _dataset(stores: QueryStores, job: Job, verdict: queryguard.Verdict) -> tuple[ox.Store, dict]:
+    """Return the store and pyoxigraph's dataset keywords: the protocol dataset, the query's own, or the
+    merge of all graphs (see `kg.publish.QueryStores`)."""
     base = {"base_iri": job.base_iri} if job.base_iri else {}
-    return base | _dataset(job, verdict, merged)
-
-
-def _dataset(job: Job, verdict: queryguard.Verdict, merged: bool) -> dict:
     if job.default_graphs is not None or job.named_graphs is not None:
-        return {
+        return stores.named, base | {
             "default_graph": [ox.NamedNode(iri) for iri in job.default_graphs or ()],
             "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs or ()],
         }
-    if verdict.has_dataset_clause or merged:
-        return {}
-    return {"use_default_graph_as_union": True}
+    store, arguments = stores.for_query(job.query, names_dataset=verdict.has_dataset_clause)
+    return store, base | arguments
 
 
 def _solutions(result: ox.QuerySolutions, fmt: conneg.Format, max_rows: int) -> Answer:

@@ -269,11 +269,11 @@ def _exit_with_parent() -> None:
 
 
 def _serve(conn: Connection, release: Path, store_mode: str) -> None:
-    from kg.publish import load_query_store
+    from kg.publish import load_query_stores
     from kg.web import evaluate
 
-    store, merged = load_query_store(release, store_mode)
-    graphs = frozenset(g.value for g in store.named_graphs() if hasattr(g, "value"))
+    stores = load_query_stores(release, store_mode)
+    graphs = frozenset(g.value for g in stores.named.named_graphs() if hasattr(g, "value"))
     evaluate.warm_up()
     conn.send(("ready", {"graphs": len(graphs)}))
     while True:
@@ -282,7 +282,7 @@ def _serve(conn: Connection, release: Path, store_mode: str) -> None:
         except EOFError:
             return
         try:
-            answer = evaluate.evaluate(store, graphs, job, merged)
+            answer = evaluate.evaluate(stores, graphs, job)
         except QueryFailed as failure:
             fields = {"kind": failure.kind, "message": failure.message, "status": failure.status}
             conn.send(("error", fields | failure.extra))
