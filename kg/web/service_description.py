@@ -13,7 +13,10 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-MERGE_NOTE = "the merge of all named graphs: a triple several graphs hold is in it once"
+MERGE_NOTE = (
+    "the merge of all named graphs: a triple several graphs hold is in it once; in a query that also uses "
+    "GRAPH or FROM, the union of the named graphs, where such a triple matches once per graph"
+)
 UNION_NOTE = "the union of all named graphs; a triple held by several graphs matches once per graph"
 PREFIXES = {
     "sd": SD,
