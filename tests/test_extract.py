@@ -704,3 +704,37 @@ def test_relations_cut_off_are_between_the_states_of_the_story_not_of_a_subordin
     assert severed.place is None
     assert (("country/armenia", "country/turkey"), "severed") in {(r.parties, r.status) for r in x.relations}
     assert all(r.parties != ("country/armenia", "country/azerbaijan") or r.status != "severed" for r in x.relations)
+
+
+def test_what_a_ministry_says_will_happen_is_planned_but_its_saying_is_not(extractor):
+    x = extractor(
+        article(
+            "Azerbaijan and Türkiye will hold joint military exercises in Nakhchivan next month, the Azerbaijani "
+            "Defence Ministry said on Friday.",
+            dt.date(2023, 2, 10),
+        )
+    )
+    drills = next(e for e in x.events if e.kind == "MilitaryExercise")
+    said = next(e for e in x.events if e.kind == "Statement")
+    assert (drills.status, drills.date.value) == ("planned", "2023-03")
+    assert (said.status, said.date.value) == ("happened", "2023-02-10")
+
+
+def test_an_expected_visit_is_planned_and_unnamed_officials_make_no_statement(extractor):
+    x = extractor(
+        article(
+            "Georgian Prime Minister Irakli Garibashvili is expected to visit Baku in March. Azerbaijan invested "
+            "$2 billion in Georgia "
+            "last year, officials said.",
+            dt.date(2023, 2, 10),
+        )
+    )
+    visit = next(e for e in x.events if e.kind == "Visit")
+    assert (visit.status, visit.date.value, visit.place) == ("planned", "2023-03", "place/baku")
+    assert not [e for e in x.events if e.kind == "Statement"]
+
+
+def test_a_new_persons_role_stays_within_its_sentence(extractor):
+    x = extractor(article("The ministry spoke on Friday.\n\nGeorgian Prime Minister Irakli Kobakhidze arrived."))
+    person = next(e for e in x.entities.values() if e.label == "Irakli Kobakhidze")
+    assert person.role == "Georgian Prime Minister"

@@ -295,7 +295,7 @@ def _titled_name_pattern() -> re.Pattern:
     titles = "|".join(re.escape(t) for t in sorted(lexicon.PERSON_TITLES, key=len, reverse=True))
     word = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'-]+"
     return re.compile(
-        rf"(?:(?P<who>(?:[A-Z][\w.]+(?:’s|'s)?\s+){{0,2}}?))?(?<![\w-])(?P<title>{titles})\s+"
+        rf"(?:(?P<who>(?:[A-Z][\w.]*\w(?:’s|'s)?[ ]+){{0,2}}?))?(?<![\w-])(?P<title>{titles})\s+"
         rf"(?P<name>{word}(?:\s+{word}){{1,2}})"
     )
 

@@ -138,18 +138,21 @@ _COMPILED = tuple((kind, re.compile(pattern), needs) for kind, pattern, needs in
 _HELD_RE = re.compile(_HELD, re.I)
 _FUTURE = re.compile(
     r"(?<!political )(?<!good )(?<!the )\b(?:will(?! to\b)|shall|is to|are to|to be held|scheduled|"
-    r"plans? to|planning to|set to|due to|upcoming|intends? to|agreed to|to meet|"
+    r"plans? to|planning to|set to|due to|upcoming|intends? to|agreed to|to meet|(?:is|are) expected to|"
     r"next (?:week|month|year))\b",
     re.I,
 )
 _HEDGE = re.compile(
     r"\b(?:idea of|could|would|might|hopes? (?:that|to|for)|raising hopes|proposal|ready to|willing to|"
-    r"expected to|on the brink of|if|whether|wants? to|aim(?:s|ed)? to|calls? for|steps? (?:to|toward))\b",
+    r"on the brink of|if|whether|wants? to|aim(?:s|ed)? to|calls? for|steps? (?:to|toward))\b",
     re.I,
 )
 _SPEECH = re.compile(
     r"\b(?:" + "|".join(lexicon.SPEECH_VERBS) + r"|floated the idea|expressed (?:\w+ )?"
     r"(?:intentions?|hopes?|readiness|support|concern))\b"
+)
+_UNNAMED_SPEAKER = re.compile(
+    r"\b(?:officials|sources|analysts|experts|diplomats|observers|reports|media|residents|witnesses|people)\s+$", re.I
 )
 _PRONOUN_SUBJECT = re.compile(r"\b(?:he|she)\b", re.I)
 _HOST = re.compile(r"\b(?:invitation of|hosted by|at the invitation of|guest of)\s+$", re.I)
@@ -325,8 +328,10 @@ class EventFinder:
 
     def _event(self, kind, match, sentence, before, published, times) -> Event:
         trigger_at = sentence.start + match.start()
-        # What a speaker says will happen is the content of the statement, not its status.
-        future = bool(_FUTURE.search(sentence.masked[: match.start()] if kind == "Statement" else sentence.masked))
+        # What a speaker says will happen is the content of the statement, not its status ("X will hold
+        # drills, the ministry said"): only a future right before the speech verb makes it planned.
+        head = sentence.masked[max(0, match.start() - 20) : match.start()] if kind == "Statement" else sentence.masked
+        future = bool(_FUTURE.search(head))
         if kind in _ARMED:
             times = [t for t in times if _owner(t, sentence) in (None, match.start())]
         time = _nearest(times, trigger_at, sentence.text, sentence.start)
@@ -739,6 +744,8 @@ def speaker_near(sentence: Sentence, verb_at: int, before: list[Sentence]) -> li
     agents = [m for m in sentence.mentions if m.is_agent and not _inside_quote(sentence, m)]
     left = [m for m in agents if m.end <= verb_at and verb_at - m.end <= 40]
     left_text = sentence.text[: verb_at - sentence.start]
+    if _UNNAMED_SPEAKER.search(left_text):
+        return []  # "…, officials said": the speakers are not named
     pronoun = _PRONOUN_SUBJECT.search(left_text[-25:])
     if left and not (pronoun and pronoun.start() + len(left_text) - 25 > left[-1].end - sentence.start):
         last = left[-1]
@@ -871,11 +878,13 @@ def _inside_quote(sentence: Sentence, mention: Found) -> bool:
 def _times_of_saying(sentence: Sentence, verb: re.Match) -> list[TimeExpression]:
     """Return the times that may date a speech act: not those of what it says will happen ("… agreed to
     meet again in June, he said": June dates the meeting, not the saying)."""
-    return [
-        t
-        for t in _times_outside_quotes(sentence)
-        if not _FUTURE.search(sentence.masked[max(0, t.start - sentence.start - 60) : t.start - sentence.start])
-    ]
+    out = []
+    for time in _times_outside_quotes(sentence):
+        at = time.start - sentence.start
+        adjacent = 0 <= at - verb.end() <= 4 or 0 <= verb.start() - (time.end - sentence.start) <= 2
+        if adjacent or not _FUTURE.search(sentence.masked[max(0, at - 60) : at]):
+            out.append(time)  # "… next month, the ministry said on Friday": Friday dates the saying
+    return out
 
 
 def _times_outside_quotes(sentence: Sentence) -> list[TimeExpression]:
