@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.events import Sentence
-from kg.extract.events import _label as event_label
+from kg.extract.events import Sentence, event_label
 from kg.extract.model import Entity, Event, Mention, Relation, Span
 from kg.reference import Gazetteer
 

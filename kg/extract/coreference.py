@@ -18,6 +18,7 @@ import itertools
 import re
 from dataclasses import replace
 
+from kg.extract import lexicon
 from kg.extract.dates import MONTHS, WEEKDAYS, find_time_expressions, resolve
 from kg.extract.events import happening_mentions, link_happening, years_of
 from kg.extract.model import Entity, Event, Extraction, TimeValue
@@ -271,14 +272,15 @@ def _anchors_giving(expression, value: str) -> tuple[dt.date, dt.date] | None:
 
 
 _NONE = TimeValue("", "year")
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
 
 def _keep_series_order(events: list[Event], window: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
     """Narrow a window to the months in which the article's numbered meetings keep their order."""
     series = []
     for event in events:
-        number = next((i for i, o in enumerate(_ORDINALS) if re.match(rf"{o}\b", (event.wording or "").lower())), None)
+        number = next(
+            (i for i, o in enumerate(lexicon.ORDINALS) if re.match(rf"{o}\b", (event.wording or "").lower())), None
+        )
         expressions = find_time_expressions(event.time_expression or "")
         if number is not None and expressions and event.kind in ("Meeting", "Talks"):
             series.append((number, expressions[0]))

@@ -216,7 +216,7 @@ class EventFinder:
             # the reference knows the parties: "the two countries signed" or an unnamed signing is theirs
             people = [p for p in event.participants if p.startswith("person/")]
             event.participants = _unique([*agreement.participants, *people])
-            event.label = _label(event, self.gazetteer)
+            event.label = event_label(event, self.gazetteer)
 
     def described_agreement(self, event: Event, sentences: list[Sentence]):
         """Return the reference agreement a signing report is of: the one its sentence names, else the one
@@ -306,9 +306,9 @@ class EventFinder:
                 participants=[mention.key, *states],
                 date=self._tenure_start(mention.key, event),
             )
-            co.label = _label(co, self.gazetteer)
+            co.label = event_label(co, self.gazetteer)
             event.participants = [p for p in event.participants if p != mention.key and p not in states]
-            event.label = _label(event, self.gazetteer)
+            event.label = event_label(event, self.gazetteer)
             out.append(co)
         return out
 
@@ -355,7 +355,7 @@ class EventFinder:
         self._roles(event, kind, sentence, before, trigger_at)
         years = years_of(event.date.value) if event.date else _year_range(time)
         self._link_happening(event, years or self._frame_years(sentence, kind))
-        event.label = _label(event, self.gazetteer)
+        event.label = event_label(event, self.gazetteer)
         return event
 
     def _state_left(self, sentence: Sentence, match: re.Match):
@@ -514,7 +514,7 @@ class EventFinder:
         event = self._event("Statement", match, sentence, before, published, _times_of_saying(sentence, match))
         event.participants = _unique(speakers + addressed)
         event.hosts, event.mediators = [], []
-        event.label = _label(event, self.gazetteer)
+        event.label = event_label(event, self.gazetteer)
         return [event]
 
     def _named_happenings(self, sentence, before, published, found: list[Event]) -> list[Event]:
@@ -975,7 +975,7 @@ def _wording(text: str, match: re.Match) -> str:
     return words
 
 
-def _label(event: Event, gazetteer: Gazetteer, place_label: str | None = None) -> str:
+def event_label(event: Event, gazetteer: Gazetteer, place_label: str | None = None) -> str:
     """Return a readable title: "Meeting of Hakan Fidan and Jeyhun Bayramov in Ankara (2024-08-27)",
     "Signing of the Zurich Protocols (2009)", "Declared independence: Azerbaijan (1991)"."""
 
@@ -1037,7 +1037,7 @@ def _same(a: Event, b: Event, distance: int) -> bool:
 def _ordinal(event: Event) -> str | None:
     """Return the ordinal an encounter is numbered by in its article ("the second meeting"), if any."""
     found = re.match(
-        r"(?:the |their )?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|inaugural)\b",
+        rf"(?:the |their )?({'|'.join(lexicon.ORDINALS)}|inaugural)\b",
         (event.wording or "").lower(),
     )
     return found.group(1) if found else None

@@ -161,6 +161,9 @@ ROUTE_WORDS = (
 )
 
 #: Subjects that stand for earlier-named countries ("the two countries agreed").
+#: Ordinals that number the meetings of a series ("the second meeting"), first to tenth.
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
 GROUP_ANAPHORA = (
     "the two countries",
     "the two nations",
