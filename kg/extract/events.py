@@ -398,14 +398,10 @@ class EventFinder:
             agents = [m for m in _in_clause(sentence, agents, trigger_at) if m.key not in self.past]
             if len([m for m in agents if m.kind == "Country"]) < 2:
                 # "Relations were entirely cut off …": between the states the story is about
-                agents = (
-                    agents
-                    + [
-                        Found(m.start, m.end, m.key, m.kind, m.how)
-                        for m in _antecedent_mentions(sentence, before, self.past)
-                        if m.key not in {a.key for a in agents}
-                    ][: 2 - len(agents)]
-                )
+                story = [
+                    m for m in _antecedent_mentions(sentence, before, self.past) if m.key not in {a.key for a in agents}
+                ]
+                agents = agents + story[: 2 - len(agents)]
         if kind == "Summit":
             agents = [m for m in agents if m.key in _named_inside(sentence, trigger_at, trigger_end)] or agents
         participants = [m.key for m in agents if m.key not in hosts + mediators]
