@@ -19,7 +19,7 @@ import re
 from dataclasses import replace
 
 from kg.extract import lexicon
-from kg.extract.dates import MONTHS, WEEKDAYS, find_time_expressions, resolve
+from kg.extract.dates import WEEKDAYS, find_time_expressions, month_number, resolve
 from kg.extract.events import happening_mentions, link_happening, years_of
 from kg.extract.model import Entity, Event, Extraction, TimeValue
 from kg.ids import slugify
@@ -302,7 +302,7 @@ def _after_named_months(events: list[Event], window: tuple[dt.date, dt.date]) ->
         if event.status != "happened" or not expressions or expressions[0].kind != "month":
             continue
         if (expressions[0].get("rel") or "in").lower() in ("in", "early", "late", "mid"):
-            named.add(MONTHS[expressions[0].get("month").lower().rstrip(".")])
+            named.add(month_number(expressions[0].get("month")))
     kept = [m for m in _months(window) if m[0].month not in named]
     return (kept[0][0], kept[-1][1]) if kept and named else window
 

@@ -151,7 +151,8 @@ def _precision(value: str) -> str:
     return {10: "day", 7: "month", 4: "year"}[len(value)]
 
 
-def _month(name: str | None) -> int:
+def month_number(name: str | None) -> int:
+    """Return the number of a month name or abbreviation ("Dec." → 12)."""
     return MONTHS[(name or "").lower().rstrip(".")]
 
 
@@ -160,9 +161,9 @@ def _absolute(e: TimeExpression) -> str | None:
     if e.kind == "iso":
         return _valid_day(int(year), int(e.get("m")), int(e.get("d")))
     if e.kind in ("mdy", "dmy"):
-        return _valid_day(int(year), _month(e.get("month")), int(e.get("day")))
+        return _valid_day(int(year), month_number(e.get("month")), int(e.get("day")))
     if e.kind == "month-year":
-        return f"{year}-{_month(e.get('month')):02d}"
+        return f"{year}-{month_number(e.get('month')):02d}"
     if e.kind in ("season-year", "year"):
         return year
     return None
@@ -186,11 +187,11 @@ def _relative(e: TimeExpression, anchor: dt.date, future: bool) -> str | None:
         return _unit(anchor, e.get("unit").lower(), rel)
     if e.kind == "month-last-year":
         step = {"last": -1, "this": 0, "next": 1}[rel]
-        return f"{anchor.year + step}-{_month(e.get('month')):02d}"
+        return f"{anchor.year + step}-{month_number(e.get('month')):02d}"
     if e.kind == "month":
-        return _named_month(anchor, _month(e.get("month")), rel, future)
+        return _named_month(anchor, month_number(e.get("month")), rel, future)
     if e.kind == "month-day":
-        month, day = _month(e.get("month")), int(e.get("day"))
+        month, day = month_number(e.get("month")), int(e.get("day"))
         today = (anchor.month, anchor.day)
         if future:
             return _valid_day(anchor.year + ((month, day) < today), month, day)

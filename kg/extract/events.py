@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract import lexicon
-from kg.extract.dates import MONTHS, TimeExpression, find_time_expressions, resolve
+from kg.extract.dates import TimeExpression, find_time_expressions, month_number, resolve
 from kg.extract.entities import Found
 from kg.extract.model import Event, Mention, Span, TimeValue
 from kg.reference import Gazetteer
@@ -681,7 +681,7 @@ def mention_text(sentence: Sentence, mention: Found) -> str:
 def _month_named(expression: str | None) -> int | None:
     """Return the month an unresolved expression names ("Last December": 12), if any."""
     found = [e for e in find_time_expressions(expression or "") if e.get("month")]
-    return MONTHS[found[0].get("month").lower().rstrip(".")] if found else None
+    return month_number(found[0].get("month")) if found else None
 
 
 def _titled_before(before: list[Sentence], title: str) -> list[str]:
@@ -819,7 +819,7 @@ def _antecedents(sentence: Sentence, before: list[Sentence], persons: bool, past
         agents = [m for m in s.mentions if m.is_agent and m.key not in past]
         pair = _coordinated_pair(agents, s, "Person" if persons else "Country")
         if pair:
-            return pair
+            return [m.key for m in pair]
         chosen = [m.key for m in agents if m.kind == "Person"] if persons else []
         chosen = chosen or [m.key for m in agents if m.kind == "Country"]
         if len(set(chosen)) >= 2:
@@ -833,17 +833,17 @@ def _antecedent_mentions(sentence: Sentence, before: list[Sentence], past: froze
         countries = [m for m in s.mentions if m.kind == "Country" and m.key not in past]
         pair = _coordinated_pair(countries, s, "Country")
         if pair:
-            return [next(m for m in countries if m.key == key) for key in pair]
+            return pair
     return []
 
 
-def _coordinated_pair(mentions: list[Found], sentence: Sentence, kind: str) -> list[str] | None:
-    """Return the two agents of one kind a sentence names together ("Türkiye and Armenia"), if any."""
+def _coordinated_pair(mentions: list[Found], sentence: Sentence, kind: str) -> list[Found] | None:
+    """Return the mentions of two agents of one kind a sentence names together ("Türkiye and Armenia")."""
     agents = [m for m in mentions if m.kind == kind and not _inside_quote(sentence, m)]
     for a, b in zip(agents, agents[1:], strict=False):
         between = sentence.text[a.end - sentence.start : b.start - sentence.start]
         if a.key != b.key and re.fullmatch(r"\s*(?:and|&)\s+(?:(?:[A-Z][\w’'-]*|his|her|its|their)\s+){0,4}", between):
-            return [a.key, b.key]  # "Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan"
+            return [a, b]  # "Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan"
     return None
 
 

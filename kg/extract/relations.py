@@ -79,7 +79,7 @@ def _parties(sentence: Sentence, before: list[Sentence], cue: re.Match, past, ga
             return tuple(sorted((other, named_after[0].key)))  # "normalization of ties with Armenia"
     pair = _coordinated_pair(countries, sentence, "Country")
     if pair:
-        return tuple(sorted(pair))
+        return tuple(sorted(m.key for m in pair))
     keys = list(dict.fromkeys(m.key for m in countries))
     if gazetteer is not None:
         people = [m.key for m in sentence.mentions if m.kind == "Person"]
