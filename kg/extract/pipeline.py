@@ -1,0 +1,46 @@
+"""The trained spaCy pipeline the extractor stands on, loaded by name (KG_SPACY_MODEL)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.errors import ConfigError
+
+#: The components the extractor reads: part-of-speech tags, the dependency parse, lemmas and named entities.
+REQUIRED_COMPONENTS = ("tagger", "parser", "lemmatizer", "ner")
+
+
+@Language.component("newline_sentences")
+def newline_sentences(doc: Doc) -> Doc:
+    """Start a new sentence after every line break: headlines and paragraphs never run together.
+
+    A full stop with no space after it inside a name ("Caliber.Az", "Report.az") does not end a sentence.
+    """
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+        elif previous.text == "." and not previous.whitespace_ and token.text[:1].islower():
+            token.is_sent_start = False
+    return doc
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(name: str) -> Language:
+    """Return the installed spaCy pipeline `name`, with line breaks ending sentences."""
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ConfigError(
+            f"KG_SPACY_MODEL={name!r}: no installed spaCy pipeline of that name "
+            f"(install it with pip, or set KG_SPACY_MODEL to an installed one): {exc}"
+        ) from None
+    missing = [c for c in REQUIRED_COMPONENTS if c not in nlp.pipe_names]
+    if missing:
+        raise ConfigError(f"KG_SPACY_MODEL={name!r}: the pipeline has no {', '.join(missing)}")
+    nlp.add_pipe("newline_sentences", before="parser")
+    return nlp
