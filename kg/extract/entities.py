@@ -217,6 +217,8 @@ class EntityFinder:
 
     def _entity(self, key: str) -> Entity:
         entity = self.gazetteer.entities[key]
+        if not entity.curated:
+            return Entity(key, entity.kind, entity.label, in_reference=False, alt_labels=entity.names[1:])
         return Entity(key=key, kind=entity.kind, label=entity.label)
 
 
