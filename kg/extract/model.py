@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from kg.extract.kinds import EVENT_CLASSES
+
 if TYPE_CHECKING:
     from kg.articles import Article
 
@@ -23,29 +25,8 @@ ENTITY_KINDS = {
     "Event": "event",  # named happenings in the reference data: wars, offensives, processes
 }
 
-#: Event classes of the ontology contract (local names under dip:).
-EVENT_KINDS = (
-    "Meeting",
-    "Visit",
-    "PressConference",
-    "PhoneCall",
-    "Talks",
-    "Statement",
-    "AgreementSigning",
-    "Appointment",
-    "Election",
-    "MilitaryOperation",
-    "War",
-    "BorderClosure",
-    "BorderOpening",
-    "DiplomaticRelationsEstablished",
-    "RelationsSevered",
-    "Recognition",
-    "Summit",
-    "Investment",
-    "MilitaryExercise",
-    "Event",
-)
+#: Event classes of the ontology contract (local names under dip:), from the table of event kinds.
+EVENT_KINDS = EVENT_CLASSES
 
 Precision = Literal["day", "month", "year"]
 

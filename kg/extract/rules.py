@@ -19,6 +19,7 @@ from kg.extract.model import Extraction, Mention, Span
 from kg.extract.pipeline import load_pipeline
 from kg.extract.quotes import MIN_WORDS, QuoteFinder, find_quote_regions, mask_quotes
 from kg.extract.relations import find_relations
+from kg.extract.triggers import Trigger, TriggerMatcher
 from kg.reference import Gazetteer, load_reference
 
 
@@ -31,6 +32,7 @@ class RuleExtractor:
         self.entities = EntityFinder(self.nlp, self.gazetteer)
         self.events = EventFinder(self.gazetteer)
         self.quotes = QuoteFinder(self.events.subject_group)
+        self.triggers = TriggerMatcher(self.nlp.vocab)
 
     def __call__(self, article: Article) -> Extraction:
         """Return everything the rules find in one article."""
@@ -47,7 +49,7 @@ class RuleExtractor:
         regions = find_quote_regions(text)
         # Scare quotes ("a “counterterrorism operation”") are the article's own words: only quotations are masked.
         masked = mask_quotes(text, [r for r in regions if len(r.inner(text).split()) >= MIN_WORDS])
-        sentences = _sentences(doc, masked, found)
+        sentences = _sentences(doc, masked, found, self.triggers(doc))
         events = self.events(sentences, article.published)
         mentions = [Mention(m.key, Span(m.start, m.end, text[m.start : m.end])) for m in found]
         named = {m.entity for m in mentions}
@@ -88,7 +90,7 @@ def _agreement_mentions(events, text: str) -> list[Mention]:
     return out
 
 
-def _sentences(doc: Doc, masked: str, found) -> list[Sentence]:
+def _sentences(doc: Doc, masked: str, found, triggers: list[Trigger]) -> list[Sentence]:
     text = doc.text
     times = find_time_expressions(text)
     out = []
@@ -108,6 +110,7 @@ def _sentences(doc: Doc, masked: str, found) -> list[Sentence]:
                 mentions=[m for m in found if start <= m.start < end],
                 times=[t for t in times if start <= t.start < end],
                 masked=masked[start:end],
+                found_triggers=[t for t in triggers if start <= t.start < end],
             )
         )
     return out
