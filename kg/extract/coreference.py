@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from kg.extract import lexicon
 from kg.extract.dates import WEEKDAYS, find_time_expressions, month_number, resolve
-from kg.extract.events import happening_mentions, link_happening, years_of
+from kg.extract.events import date_by_dispatch, happening_mentions, link_happening, years_of
 from kg.extract.kinds import kind_of
 from kg.extract.model import Entity, Event, Extraction, TimeValue
 from kg.ids import slugify
@@ -228,6 +228,7 @@ def _infer_anchors(extractions: list[Extraction], clusters, gazetteer: Gazetteer
         window = _after_named_months(extraction.events, _keep_series_order(extraction.events, window))
         for event in extraction.events:
             changed |= _re_resolve(event, window)
+            date_by_dispatch(event, _within_month(window))
     return changed
 
 

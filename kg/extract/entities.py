@@ -204,8 +204,6 @@ class EntityFinder:
         return Entity(key=key, kind=entity.kind, label=entity.label)
 
 
-
-
 def _bracketed_aliases(text: str, proposals, found: list[Found]) -> dict:
     """Map each proposed name followed by a known name in brackets ("Association of … (ASEAN)") to that mention."""
     out = {}

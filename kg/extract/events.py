@@ -14,11 +14,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc
+
 from kg.extract import lexicon
 from kg.extract.dates import TimeExpression, find_time_expressions, month_number, resolve
 from kg.extract.entities import Found
-from kg.extract.kinds import ARMED, BETWEEN_STATES, ENCOUNTER, KINDS, kind_of, of_family
+from kg.extract.kinds import ARMED, BETWEEN_STATES, ENCOUNTER, KINDS, SPEECH, kind_of, of_family
 from kg.extract.model import Event, Mention, Span, TimeValue
+from kg.extract.roles import Roles, roles_of
 from kg.extract.triggers import Trigger
 from kg.reference import Gazetteer
 
@@ -57,6 +60,7 @@ class Sentence:
     times: list[TimeExpression] = field(default_factory=list)
     masked: str = ""  # the text with quotations blanked out
     found_triggers: list[Trigger] = field(default_factory=list)  # the event triggers of the sentence
+    doc: Doc | None = None  # the parsed article the sentence belongs to
     triggers: list[tuple[int, int]] = field(default_factory=list)  # trigger offsets outside quotations
 
     def outside_quotes(self, trigger: Trigger) -> bool:
@@ -115,6 +119,7 @@ class EventFinder:
         _carry_dates(events, where, published, self.gazetteer)
         for event in events:
             self._link_agreement(event, sentences)
+            date_by_dispatch(event, published)
         return [_well_formed(e) for e in events if e.participants or e.hosts or e.key]
 
     def _link_agreement(self, event: Event, sentences: list[Sentence]) -> None:
@@ -342,6 +347,29 @@ class EventFinder:
         event.participants = _unique(participants)
         event.hosts = _unique(hosts)
         event.mediators = _unique(mediators)
+        if declarer is None:
+            self._parsed_roles(event, kind, sentence, agents, trigger_at, trigger_end)
+
+    def _parsed_roles(self, event: Event, kind: str, sentence: Sentence, agents, start: int, end: int) -> None:
+        """Take participants, hosts, mediators and place from the parse where it names them."""
+        if sentence.doc is None:
+            return
+        roles = roles_of(sentence.doc, start, end)
+        participants = _named_in(agents, roles.participants)
+        hosts, mediators = _named_in(agents, roles.hosts), _named_in(agents, roles.mediators)
+        if roles.pronoun_subject and kind_of(kind).family != SPEECH:
+            participants = _unique(event.participants + participants)  # "he met X": he from the sentences before
+        countries = [k for k in participants if k.startswith("country/")]
+        if kind in _BETWEEN_STATES and len(countries) < 2:
+            return  # the story names the two states ("They shut down borders")
+        if len(participants) < 2 and kind_of(kind).family != SPEECH:
+            participants = _unique(participants + event.participants)  # the parse names one side: the sentence more
+        if participants or hosts:
+            event.participants = [k for k in participants if k not in hosts + mediators]
+            event.hosts = _unique(hosts + [h for h in event.hosts if h not in participants])
+            event.mediators = _unique(mediators + event.mediators)
+        place = _place_in(sentence, roles, kind_of(kind).placed_within, end)
+        event.place = place or event.place
 
     def _titled_holders(self, sentence: Sentence, after: int) -> list[str]:
         """Return the office holders a group title after a trigger names ("a meeting between Turkey and
@@ -414,7 +442,8 @@ class EventFinder:
         if not match or _hedged(sentence.masked, match.start()) or _attributes_quote(sentence, match):
             return []
         verb_at = sentence.start + match.start()
-        speakers = speaker_near(sentence, verb_at, before) or self.subject_group(sentence, before, verb_at, False)
+        speakers = self._parsed_speakers(sentence, match) or speaker_near(sentence, verb_at, before)
+        speakers = speakers or self.subject_group(sentence, before, verb_at, False)
         if not speakers:
             return []
         addressed = [m.key for m in sentence.mentions if m.is_agent and _ADDRESSING.search(_text_before(sentence, m))]
@@ -426,6 +455,14 @@ class EventFinder:
         event.hosts, event.mediators = [], []
         event.label = event_label(event, self.gazetteer)
         return [event]
+
+    def _parsed_speakers(self, sentence: Sentence, match: TriggerMatch) -> list[str]:
+        """Return the speakers the parse makes the subject of a speech verb ("India's Foreign Secretary said")."""
+        if sentence.doc is None:
+            return []
+        roles = roles_of(sentence.doc, match.trigger.start, match.trigger.end)
+        agents = [m for m in sentence.mentions if m.is_agent and not _inside_quote(sentence, m)]
+        return [] if roles.pronoun_subject else _named_in(agents, roles.participants[:4])
 
     def _named_happenings(self, sentence, before, published, found: list[Event]) -> list[Event]:
         """Report each named war or operation a sentence speaks of, if it is dated or has parties there."""
@@ -469,6 +506,16 @@ class EventFinder:
 
     def _link_happening(self, event: Event, years: tuple[int, int] | None) -> None:
         link_happening(event, years, self.happenings)
+
+
+def date_by_dispatch(event: Event, dispatch: TimeValue | dt.date | None) -> None:
+    """Date words said with no date of their own by the dispatch reporting them (day, or month of a window)."""
+    if event.date is not None or event.time_expression or kind_of(event.kind).family != SPEECH or dispatch is None:
+        return
+    if isinstance(dispatch, dt.date):
+        dispatch = TimeValue(dispatch.isoformat(), "day")
+    event.date = dispatch
+    event.date_basis = "dispatch"
 
 
 def link_happening(event: Event, years: tuple[int, int] | None, happenings: dict) -> None:
@@ -849,6 +896,23 @@ def _dateline(sentence: Sentence, mention: Found) -> bool:
     words = sentence.text[mention.start - sentence.start : mention.end - sentence.start]
     opens = not sentence.text[: mention.start - sentence.start].strip()
     return opens and words.isupper() and bool(_DATELINE.match(sentence.text, mention.end - sentence.start))
+
+
+def _named_in(agents: list[Found], spans: list[tuple[int, int]]) -> list[str]:
+    """Return the keys of the agents named inside the character spans, in text order."""
+    return _unique([m.key for m in agents if any(s <= m.start and m.end <= e for s, e in spans)])
+
+
+def _place_in(sentence: Sentence, roles: Roles, within: int | None, trigger_end: int) -> str | None:
+    """Return the literal place of the event's "in"/"at" phrases (close after the trigger if its kind says so)."""
+    for mention in sentence.mentions:
+        if mention.kind != "Place" or not mention.literal or _dateline(sentence, mention):
+            continue
+        if within is not None and not 0 <= mention.start - trigger_end <= within:
+            continue
+        if any(s <= mention.start and mention.end <= e for s, e in roles.places):
+            return mention.key
+    return None
 
 
 def _evidence(sentence: Sentence) -> Span:

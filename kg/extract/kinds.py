@@ -64,7 +64,11 @@ KINDS: dict[str, EventKind] = {
         EventKind("BorderClosure", BETWEEN_STATES, placed_within=30, once_per_pair=True),
         EventKind("BorderOpening", BETWEEN_STATES, placed_within=30),
         EventKind(
-            "DiplomaticRelationsEstablished", BETWEEN_STATES, placed_within=30, once_per_pair=True, linked_by_parties=True
+            "DiplomaticRelationsEstablished",
+            BETWEEN_STATES,
+            placed_within=30,
+            once_per_pair=True,
+            linked_by_parties=True,
         ),
         EventKind("RelationsSevered", BETWEEN_STATES, placed_within=30, once_per_pair=True),
         EventKind("Recognition", OTHER, once_per_pair=True),

@@ -111,6 +111,7 @@ def _sentences(doc: Doc, masked: str, found, triggers: list[Trigger]) -> list[Se
                 times=[t for t in times if start <= t.start < end],
                 masked=masked[start:end],
                 found_triggers=[t for t in triggers if start <= t.start < end],
+                doc=doc,
             )
         )
     return out
