@@ -97,6 +97,17 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("year", re.compile(rf"(?<![\d$.,-]){_YEAR}(?![\d-]|,\d| (?:million|billion|people|troops|km))\b")),
 ]
 
+# Words every temporal expression holds one of, and how far an expression reaches either side of them
+# ("the beginning of September", lookaheads included): patterns run only that far around these words.
+# Each starts with a literal or a small set of letters, so that finding them is a fast scan.
+_CUES = [
+    re.compile(r"\d+"),
+    re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
+    re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
+    re.compile(r"[TtYyaWwMm](?:oday|omorrow|onight|esterday|go|eek|onth|ear)"),
+]
+_REACH = 30
+
 _RELATIVE_KINDS = ("relative-unit", "ago", "today", "weekday", "month", "month-last-year", "month-day", "day-month")
 
 
@@ -127,8 +138,9 @@ def find_time_expressions(text: str, offset: int = 0) -> list[TimeExpression]:
     """Return the non-overlapping temporal expressions of `text`, offsets shifted by `offset`."""
     found: list[TimeExpression] = []
     taken: list[tuple[int, int]] = []
+    windows = _windows(text)
     for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
+        for match in (m for lo, hi in windows for m in pattern.finditer(text, lo, hi)):
             start, end = match.span()
             if kind == "month" and not _month_is_temporal(match):
                 continue
@@ -138,6 +150,21 @@ def find_time_expressions(text: str, offset: int = 0) -> list[TimeExpression]:
             groups = tuple((k, v) for k, v in match.groupdict().items())
             found.append(TimeExpression(start + offset, end + offset, match.group(0), kind, groups))
     return sorted(found, key=lambda e: e.start)
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Return the stretches of `text` around a word every temporal expression holds, merged.
+
+    The patterns are tried at every position they are given: on news text, most of which holds no date,
+    trying them only near a digit, a month, a weekday or a time word costs a fraction of a full scan.
+    """
+    windows: list[tuple[int, int]] = []
+    for lo, hi in sorted((c.start() - _REACH, c.end() + _REACH) for cue in _CUES for c in cue.finditer(text)):
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+        else:
+            windows.append((max(0, lo), hi))
+    return windows
 
 
 def _month_is_temporal(match: re.Match) -> bool:
