@@ -166,3 +166,10 @@ def test_offsets_point_into_the_text_they_came_from():
 @pytest.mark.parametrize(("name", "number"), [("Dec.", 12), ("Sept", 9), ("september", 9), ("May", 5)])
 def test_month_numbers(name, number):
     assert month_number(name) == number
+
+
+def test_expressions_far_apart_in_a_long_text_are_all_found():
+    filler = " The delegations discussed trade, energy and transport links at length." * 40
+    text = f"At the beginning of September of last year talks began.{filler} They ended on the 10th of March."
+    found = [(e.text, e.kind) for e in find_time_expressions(text)]
+    assert found == [("the beginning of September of last year", "month-last-year"), ("the 10th of March", "day-month")]
