@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import dateparser
 import pytest
 
 from kg.extract.dates import find_time_expressions, month_number, resolve
@@ -173,3 +174,29 @@ def test_expressions_far_apart_in_a_long_text_are_all_found():
     text = f"At the beginning of September of last year talks began.{filler} They ended on the 10th of March."
     found = [(e.text, e.kind) for e in find_time_expressions(text)]
     assert found == [("the beginning of September of last year", "month-last-year"), ("the 10th of March", "day-month")]
+
+
+@pytest.mark.parametrize(
+    ("words", "anchor"),
+    [
+        ("on Saturday", TUESDAY),
+        ("last Tuesday", TUESDAY),
+        ("last month", dt.date(2024, 3, 31)),
+        ("next month", SATURDAY),
+        ("last year", TUESDAY),
+        ("two days ago", dt.date(2024, 1, 1)),
+        ("3 months ago", SATURDAY),
+        ("Sept. 26", SATURDAY),
+        ("Aug. 7", SATURDAY),
+        ("26 September", SATURDAY),
+        ("the 10th of March", SATURDAY),
+        ("In July", TUESDAY),
+        ("yesterday", dt.date(2024, 3, 1)),
+    ],
+)
+def test_our_reading_agrees_with_dateparser_on_the_words_as_written(words, anchor):
+    """Where dateparser reads the raw words itself, it finds the value our patterns resolve to."""
+    settings = {"RELATIVE_BASE": dt.datetime.combine(anchor, dt.time()), "PREFER_DATES_FROM": "past"}
+    theirs = dateparser.parse(words, languages=["en"], settings=settings).date().isoformat()
+    ours = resolve(only_expression(words), anchor)
+    assert theirs.startswith(ours.value)

@@ -23,8 +23,8 @@ from kg.extract.model import Span
 
 # Labels that open a story in capitals like a place does, but name a kind of story.
 _KICKERS = frozenset(
-    "BREAKING UPDATE UPDATED EXCLUSIVE ANALYSIS OPINION EDITORIAL COMMENTARY EXPLAINER FACTBOX INTERVIEW "
-    "WATCH VIDEO PHOTOS LIVE CORRECTION NEWS".split()
+    {"BREAKING", "UPDATE", "UPDATED", "EXCLUSIVE", "ANALYSIS", "OPINION", "EDITORIAL", "COMMENTARY"}
+    | {"EXPLAINER", "FACTBOX", "INTERVIEW", "WATCH", "VIDEO", "PHOTOS", "LIVE", "CORRECTION", "NEWS"}
 )
 _DATE_KINDS = ("iso", "mdy", "dmy", "month-day", "day-month", "weekday")
 
