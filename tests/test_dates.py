@@ -200,3 +200,15 @@ def test_our_reading_agrees_with_dateparser_on_the_words_as_written(words, ancho
     theirs = dateparser.parse(words, languages=["en"], settings=settings).date().isoformat()
     ours = resolve(only_expression(words), anchor)
     assert theirs.startswith(ours.value)
+
+
+@pytest.mark.parametrize("year", [1999, 2000, 2023, 2024, 2031])
+def test_month_level_readings_hold_in_every_month_of_any_year(year):
+    last_month, in_march, next_year = (only_expression(w) for w in ("last month", "in March", "next year"))
+    for month in range(1, 13):
+        anchor = dt.date(year, month, 28 if month == 2 else 30)
+        previous = dt.date(year, month, 1) - dt.timedelta(days=1)
+        assert resolve(last_month, anchor).value == f"{previous.year}-{previous.month:02d}"
+        assert resolve(in_march, anchor).value == f"{year if month >= 3 else year - 1}-03"
+        assert resolve(in_march, anchor, future=True).value == f"{year if month <= 3 else year + 1}-03"
+        assert resolve(next_year, anchor).value == str(year + 1)

@@ -233,9 +233,9 @@ def _relative(e: TimeExpression, anchor: dt.date, future: bool) -> str | None:
     if e.kind == "month":
         return _named_month(e, anchor, future)
     if e.kind == "month-last-year":
-        year = _parsed(f"{e.get('rel').lower()} year", anchor, "past")
+        year = _monthly(f"{e.get('rel').lower()} year", anchor, "past")
         return f"{year}-{month_number(e.get('month')):02d}" if year else None
-    return _directed(_phrase(e), anchor, future)
+    return _directed(_phrase(e), anchor, future, monthly=(e.get("unit") or "").lower() in ("month", "year"))
 
 
 def _phrase(e: TimeExpression) -> str:
@@ -263,20 +263,34 @@ def _weekday(e: TimeExpression, anchor: dt.date, future: bool) -> str | None:
 def _named_month(e: TimeExpression, anchor: dt.date, future: bool) -> str | None:
     rel = (e.get("rel") or "").lower()
     name = MONTH_NAMES[month_number(e.get("month")) - 1]
-    this_month = anchor.replace(day=1)  # dateparser keeps the anchor's day in a month: 31 would skip short months
     if rel == "last":
-        return _parsed(name, (this_month - dt.timedelta(days=1)).replace(day=1), "past")
+        return _monthly(name, anchor.replace(day=1) - dt.timedelta(days=1), "past")
     if rel == "next":
-        return _directed(name, (this_month + dt.timedelta(days=31)).replace(day=1), True)
-    return _directed(name, this_month, future and rel != "since")
+        return _directed(name, anchor.replace(day=28) + dt.timedelta(days=4), True, monthly=True)
+    return _directed(name, anchor, future and rel != "since", monthly=True)
 
 
-def _directed(phrase: str, anchor: dt.date, future: bool) -> str | None:
+def _directed(phrase: str, anchor: dt.date, future: bool, monthly: bool = False) -> str | None:
     """Resolve `phrase` towards the past, or towards the future counting the anchor's own day or month in."""
-    past = _parsed(phrase, anchor, "past")
+    read = _monthly if monthly else _parsed
+    past = read(phrase, anchor, "past")
     if not future or (past is not None and past >= anchor.isoformat()[: len(past)]):
         return past
-    return _parsed(phrase, anchor, "future")
+    return read(phrase, anchor, "future")
+
+
+def _monthly(phrase: str, anchor: dt.date, prefer: str) -> str | None:
+    """Read a phrase whose value depends on the anchor's month and year only, from the first of that month.
+
+    dateparser keeps the anchor's day in a month (from the 31st it would skip short months); and read once
+    per month of one year, the value is shifted to the anchor's year, so a window of many months costs
+    twelve readings at most.
+    """
+    value = _parsed(phrase, dt.date(_REFERENCE_YEAR, anchor.month, 1), prefer)
+    return f"{int(value[:4]) + anchor.year - _REFERENCE_YEAR}{value[4:]}" if value else None
+
+
+_REFERENCE_YEAR = 2001
 
 
 @functools.lru_cache(maxsize=4096)
