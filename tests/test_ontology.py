@@ -184,7 +184,7 @@ def test_reuse_axioms_are_stated(ontology: Graph) -> None:
 def test_status_concepts_are_complete(ontology: Graph) -> None:
     schemes = {
         DIPST.RelationStatusScheme: {DIPST[name] for name in RELATION_STATUSES},
-        DIPST.EventStatusScheme: {DIPST.happened, DIPST.planned},
+        DIPST.EventStatusScheme: {DIPST.happened, DIPST.planned, DIPST.announced, DIPST.denied},
     }
     for scheme, concepts in schemes.items():
         assert (scheme, RDF.type, SKOS.ConceptScheme) in ontology

@@ -19,9 +19,9 @@ from spacy.tokens import Doc
 from kg.extract import lexicon
 from kg.extract.dates import TimeExpression, find_time_expressions, month_number, resolve
 from kg.extract.entities import Found
-from kg.extract.kinds import ARMED, BETWEEN_STATES, ENCOUNTER, KINDS, SPEECH, kind_of, of_family
+from kg.extract.kinds import ARMED, BETWEEN_STATES, ENCOUNTER, KINDS, OTHER, SPEECH, kind_of, of_family
 from kg.extract.model import Event, Mention, Span, TimeValue
-from kg.extract.roles import Roles, roles_of
+from kg.extract.roles import Roles, negated, roles_of
 from kg.extract.triggers import Trigger
 from kg.reference import Gazetteer
 
@@ -171,14 +171,50 @@ class EventFinder:
                 match = TriggerMatch(trigger, sentence)
                 if _hedged(sentence.masked, match.start()):
                     continue
-                out.extend(self._events_at(kind.name, match, sentence, before, published))
+                out.extend(self._factual(self._events_at(kind.name, match, sentence, before, published), sentence))
                 kinds_done.add(kind.name)
                 if not kind.several_per_sentence:
                     break  # a generic trigger names a happening of its own; other classes report one per sentence
+        out.extend(self._quoted_events(sentence, before, published, kinds_done))
         out.extend(self._statement(sentence, before, published, kinds_done, out))
         self._date_anniversaries(out)
         named = self._named_happenings(sentence, before, published, out)
         return [e for e in out if not _part_of_named(e, named)] + named
+
+    def _factual(self, events: list[Event], sentence: Sentence, quoted: bool = False) -> list[Event]:
+        """Give events the factuality their words give them: denied if negated; announced if only quoted."""
+        for event in events:
+            if (
+                sentence.doc is not None
+                and event.trigger
+                and negated(sentence.doc, event.trigger.start, event.trigger.end)
+            ):
+                event.status = "denied"
+            elif quoted and event.status == "happened":
+                event.status = "announced"
+        return events
+
+    def _quoted_events(self, sentence: Sentence, before, published, kinds_done: set[str]) -> list[Event]:
+        """Return the events a quotation in the sentence names with their parties ("“We met Lavrov in Baku”")."""
+        out = []
+        for trigger in sentence.found_triggers:
+            kind = kind_of(trigger.kind)
+            if sentence.outside_quotes(trigger) or kind.name in kinds_done or kind.family in (SPEECH, OTHER):
+                continue
+            match = TriggerMatch(trigger, sentence)
+            events = self._events_at(kind.name, match, sentence, before, published)
+            quoted = [e for e in events if self._named_by_parse(e, sentence)]
+            out.extend(self._factual(quoted, sentence, quoted=True))
+            kinds_done.add(kind.name)
+        return out
+
+    def _named_by_parse(self, event: Event, sentence: Sentence) -> bool:
+        """Return whether the parse names a party of the event inside its own clause (not a pronoun)."""
+        if sentence.doc is None or event.trigger is None:
+            return False
+        roles = roles_of(sentence.doc, event.trigger.start, event.trigger.end)
+        agents = [m for m in sentence.mentions if m.is_agent]
+        return not roles.pronoun_subject and bool(_named_in(agents, roles.participants))
 
     def _events_at(self, kind, match, sentence, before, published) -> list[Event]:
         times = _times_outside_quotes(sentence)
@@ -363,7 +399,10 @@ class EventFinder:
         if kind in _BETWEEN_STATES and len(countries) < 2:
             return  # the story names the two states ("They shut down borders")
         if len(participants) < 2 and kind_of(kind).family != SPEECH:
-            participants = _unique(participants + event.participants)  # the parse names one side: the sentence more
+            participants = _unique(event.participants + participants)  # the parse names one side: the sentence more
+        elif not any(k.startswith("person/") for k in participants):
+            # "a meeting between Turkey and Armenia's special envoys": the people standing for the states
+            participants = _unique(participants + [k for k in event.participants if k.startswith("person/")])
         if participants or hosts:
             event.participants = [k for k in participants if k not in hosts + mediators]
             event.hosts = _unique(hosts + [h for h in event.hosts if h not in participants])
@@ -462,7 +501,10 @@ class EventFinder:
             return []
         roles = roles_of(sentence.doc, match.trigger.start, match.trigger.end)
         agents = [m for m in sentence.mentions if m.is_agent and not _inside_quote(sentence, m)]
-        return [] if roles.pronoun_subject else _named_in(agents, roles.participants[:4])
+        if roles.pronoun_subject:
+            return []
+        heads = [m.key for m in agents if any(m.start <= s and e <= m.end for s, e in roles.heads)]
+        return _unique(heads) or _named_in(agents, roles.participants[:4])
 
     def _named_happenings(self, sentence, before, published, found: list[Event]) -> list[Event]:
         """Report each named war or operation a sentence speaks of, if it is dated or has parties there."""

@@ -80,7 +80,7 @@ class Event:
     mediators: list[str] = field(default_factory=list)
     place: str | None = None
     date: TimeValue | None = None
-    status: Literal["happened", "planned"] = "happened"
+    status: Literal["happened", "planned", "announced", "denied"] = "happened"
     wording: str | None = None  # this article's own phrase for the event (its framing)
     topics: list[str] = field(default_factory=list)
     key: str | None = None  # event slug; set by cross-article coreference before mapping

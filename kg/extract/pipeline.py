@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import spacy
@@ -43,4 +44,19 @@ def load_pipeline(name: str) -> Language:
     if missing:
         raise ConfigError(f"KG_SPACY_MODEL={name!r}: the pipeline has no {', '.join(missing)}")
     nlp.add_pipe("newline_sentences", before="parser")
+    _keep_domain_names_whole(nlp)
     return nlp
+
+
+#: A name written as a web domain ("News.Az", "Report.az", "Armenpress.am") is one word, not a sentence end.
+_DOMAIN_NAME = re.compile(r"^[A-Z][\w-]*\.(?:[a-z]{2,3}|[A-Z][a-z])$")
+
+
+def _keep_domain_names_whole(nlp: Language) -> None:
+    """Keep names written as web domains one token, whatever else the tokenizer keeps whole."""
+    previous = nlp.tokenizer.token_match
+
+    def token_match(text: str):
+        return _DOMAIN_NAME.match(text) or (previous(text) if previous else None)
+
+    nlp.tokenizer.token_match = token_match

@@ -20,6 +20,7 @@ PARTNER_PREPOSITIONS = ("with", "between", "among", "to")
 HOST_PHRASES = (("host", "by"), ("invitation", "of"), ("guest", "of"), ("organize", "by"), ("organise", "by"))
 MEDIATOR_PHRASES = (("mediate", "by"), ("broker", "by"), ("mediation", "of"))
 PLACE_PREPOSITIONS = ("in", "at")
+_HOST_VERBS = {"host", "organize", "organise", "convene"}
 _TAKES_OBJECT_AS_PARTY = {"meet", "visit", "call", "phone", "host", "receive", "welcome", "sever", "establish", "sign"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "both", "who"}
 _CLAUSE_EDGES = ("relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "punct", "prep", "cc")
@@ -30,6 +31,7 @@ class Roles:
     """The agents and place the parse gives an event (character spans of the names)."""
 
     participants: list[tuple[int, int]] = field(default_factory=list)
+    heads: list[tuple[int, int]] = field(default_factory=list)  # the head words of the subjects (the speakers)
     hosts: list[tuple[int, int]] = field(default_factory=list)
     mediators: list[tuple[int, int]] = field(default_factory=list)
     places: list[tuple[int, int]] = field(default_factory=list)
@@ -48,6 +50,18 @@ def clause_verb(token: Token) -> Token | None:
     return None
 
 
+def negated(doc: Doc, start: int, end: int) -> bool:
+    """Return whether the trigger's clause is negated ("did not meet", "no talks were held")."""
+    trigger = doc.char_span(start, end, alignment_mode="expand")
+    if trigger is None:
+        return False
+    root = trigger.root
+    heads = {root, clause_verb(root) or root}
+    return any(
+        child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no") for h in heads for child in h.children
+    )
+
+
 def roles_of(doc: Doc, start: int, end: int) -> Roles:
     """Return the roles the parse gives the event whose trigger spans characters `start`–`end`."""
     trigger = doc.char_span(start, end, alignment_mode="expand")
@@ -59,7 +73,11 @@ def roles_of(doc: Doc, start: int, end: int) -> Roles:
     for subject in _subjects(verb) if verb is not None else []:
         if subject.lower_ in _PRONOUNS:
             roles.pronoun_subject = True
+        if verb.lemma_ in _HOST_VERBS and root is not verb:
+            roles.hosts += _names(subject)  # "Russia hosted the meeting": the host, not a participant
+            continue
         roles.participants += _names(subject)
+        roles.heads += [(t.idx, t.idx + len(t)) for t in [subject, *_coordinated(subject)]]
     if verb is not None and verb.lemma_ in _TAKES_OBJECT_AS_PARTY:
         for child in verb.children:
             if child.dep_ in OBJECTS:
@@ -80,7 +98,7 @@ def _subjects(verb: Token) -> list[Token]:
         found = [c for c in current.children if c.dep_ in SUBJECTS]
         if found:
             return found
-        if current.dep_ in ("xcomp", "conj", "advcl") and current.head is not current:
+        if current.dep_ in ("xcomp", "conj") and current.head is not current:
             current = current.head
         else:
             break

@@ -66,7 +66,21 @@ class TriggerMatcher:
                 if weak and span.sent.start not in happening:
                     continue
                 out.append(Trigger(kind, span.start_char, span.end_char, span.text))
-        return sorted(out, key=lambda t: (t.start, t.end))
+        return sorted(_without_generic_overlaps(out), key=lambda t: (t.start, t.end))
+
+
+def _without_generic_overlaps(triggers: list[Trigger]) -> list[Trigger]:
+    """Keep the longer of two triggers of different kinds on the same words ("launching diplomatic ties" over
+    "launching", "declared independence" over "declared"); a generic happening gives way on equal length."""
+
+    def rank(t: Trigger) -> tuple[int, int]:
+        return t.end - t.start, 0 if KINDS[t.kind].several_per_sentence else 1
+
+    return [
+        t
+        for t in triggers
+        if not any(o.kind != t.kind and o.start < t.end and t.start < o.end and rank(o) > rank(t) for o in triggers)
+    ]
 
 
 def _case_free(token: dict) -> dict:
