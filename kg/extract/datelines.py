@@ -18,8 +18,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from kg.extract.dates import Anchor, TimeExpression, find_time_expressions, resolve
-from kg.extract.model import Span
+from kg.extract.dates import Anchor, TimeExpression, anchor_value, find_time_expressions, resolve
+from kg.extract.model import Span, TimeValue
 
 # Labels that open a story in capitals like a place does, but name a kind of story.
 _KICKERS = frozenset(
@@ -46,6 +46,10 @@ class Dateline:
     region: Span | None  # "Ukraine" of "KYIV, Ukraine (AP) —"
     agency: Span | None  # "AP", "TASS", "Yonhap", without brackets or slashes
     date: TimeExpression | None  # "Sept 25" of "BAKU, Sept 25 (Reuters) -"
+
+    def holds(self, start: int, end: int) -> bool:
+        """Return whether the stretch of text from `start` to `end` lies inside the dateline."""
+        return self.span.start <= start and end <= self.span.end
 
 
 def find_dateline(text: str) -> Dateline | None:
@@ -137,3 +141,12 @@ def relative_anchor(dateline: Dateline | None, published: Anchor) -> Anchor:
     if value is None or value.precision != "day":
         return published
     return dt.date.fromisoformat(value.value)
+
+
+def dispatch_date(dateline: Dateline | None, published: Anchor) -> TimeValue | None:
+    """Return when the dispatch was filed: the dateline's date if it can be known, else the publication date."""
+    if dateline is not None and dateline.date is not None:
+        value = resolve(dateline.date, published)
+        if value is not None:
+            return value
+    return anchor_value(published)

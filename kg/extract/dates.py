@@ -188,6 +188,14 @@ def resolve(expression: TimeExpression, anchor: Anchor, future: bool = False) ->
     return TimeValue(value=value, precision=_precision(value), text=expression.text)
 
 
+def anchor_value(anchor: Anchor) -> TimeValue | None:
+    """Return the anchor itself as a date: its day, or what both ends of a window share (month, year)."""
+    if anchor is None:
+        return None
+    early, late = (TimeValue(d.isoformat(), "day") for d in (anchor if isinstance(anchor, tuple) else (anchor,) * 2))
+    return early if early == late else _coarser(early, late)
+
+
 def _coarser(a: TimeValue | None, b: TimeValue | None) -> TimeValue | None:
     """Return the common coarser value of two resolutions (same month or year), if any."""
     if a is None or b is None:
