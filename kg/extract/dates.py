@@ -105,6 +105,7 @@ _CUES = [
     re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
     re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
     re.compile(r"[TtYyaWwMm](?:oday|omorrow|onight|esterday|go|eek|onth|ear)"),
+    re.compile(r"TODAY|TOMORROW|TONIGHT|YESTERDAY|AGO|WEEK|MONTH|YEAR"),
 ]
 _REACH = 30
 
