@@ -47,7 +47,7 @@ class BuildOutcome:
 def extract_dataset(articles: list[Article], settings: dict, build: Build, progress: Progress | None = None) -> Dataset:
     """Run the extractor over `articles` and map the results to one dataset."""
     reference = load_reference(settings["BASE_IRI"])
-    extractor = RuleExtractor(reference)
+    extractor = RuleExtractor(reference, settings["SPACY_MODEL"])
     extractions = list(_counted(extractor.pipe(articles), len(articles), progress))
     resolve_events(extractions)
     mapper = Mapper(settings["BASE_IRI"])
