@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kg.extract.datelines import find_dateline, relative_anchor
+from kg.extract.datelines import dispatch_date, find_dateline, relative_anchor
 
 
 def parts(dateline):
@@ -69,6 +69,10 @@ def test_datelines_news_uses(text, dateline, place, region, agency, date):
         "Peru plans to open an embassy in Ghana.",
         "The ministry said (Wire) — nothing.",
         "GOVERNMENTS AGREE TO TALK AGAIN SOON\nThe headline said it all.",
+        "The EU — which holds the presidency — said it would mediate.",
+        "U.S.-Peru talks resumed on Monday.",
+        "On Monday, Peru said it would mediate.",
+        "Peru, Chile (and Bolivia) — all three — agreed.",
         "",
         "   ",
     ],
@@ -97,3 +101,30 @@ def test_a_dateline_later_in_the_text_is_not_one():
 def test_relative_dates_count_from_the_dispatch_day(text, published, anchor):
     """A dateline's day is the anchor when it can be known; else the publication date (or window) stays."""
     assert relative_anchor(find_dateline(text), published) == (published if anchor == "published" else anchor)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "value", "written"),
+    [
+        ("BAKU, Sept 25 (Reuters) - Officials met.", dt.date(2024, 9, 26), "2024-09-25", "Sept 25"),
+        ("OSLO, Jun 3, 2021, Wire. Norway spoke.", None, "2021-06-03", "Jun 3, 2021"),
+        ("BAKU, Sept 25 (Reuters) - x", (dt.date(2024, 10, 1), dt.date(2024, 12, 31)), "2024-09-25", "Sept 25"),
+        ("BAKU, Sept 25 (Reuters) - x", (dt.date(2024, 1, 1), dt.date(2024, 12, 31)), "2024", None),
+        ("ANKARA — Two ministers met.", dt.date(2024, 9, 26), "2024-09-26", None),
+        ("Two ministers met.", (dt.date(2024, 9, 1), dt.date(2024, 9, 30)), "2024-09", None),
+        ("Two ministers met.", (dt.date(2024, 9, 1), dt.date(2024, 11, 30)), "2024", None),
+        ("Two ministers met.", (dt.date(2024, 12, 1), dt.date(2025, 1, 31)), None, None),
+        ("Two ministers met.", None, None, None),
+    ],
+)
+def test_the_dispatch_date_is_known_only_as_precisely_as_dateline_and_publication_tell(text, published, value, written):
+    found = dispatch_date(find_dateline(text), published)
+    assert (found.value if found else None) == value
+    assert (found.text if found else None) == written
+
+
+def test_a_dateline_holds_its_own_place_words_only():
+    text = "KYIV, Ukraine (AP) — Drones struck Kyiv overnight."
+    dateline = find_dateline(text)
+    assert dateline.holds(0, 4)
+    assert not dateline.holds(text.index("Kyiv"), text.index("Kyiv") + 4)

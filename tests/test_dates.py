@@ -164,6 +164,13 @@ def test_offsets_point_into_the_text_they_came_from():
     assert (shifted.start, shifted.end) == (expression.start + 100, expression.end + 100)
 
 
+def test_words_in_capitals_are_found_too():
+    assert [e.text for e in find_time_expressions("TALKS RESUMED TWO DAYS AGO, EARLIER THIS MONTH")] == [
+        "TWO DAYS AGO",
+        "EARLIER THIS MONTH",
+    ]
+
+
 @pytest.mark.parametrize(("name", "number"), [("Dec.", 12), ("Sept", 9), ("september", 9), ("May", 5)])
 def test_month_numbers(name, number):
     assert month_number(name) == number

@@ -18,8 +18,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from kg.extract.dates import Anchor, TimeExpression, find_time_expressions, resolve
-from kg.extract.model import Span
+from kg.extract.dates import Anchor, TimeExpression, anchor_value, find_time_expressions, resolve
+from kg.extract.model import Span, TimeValue
 
 # Labels that open a story in capitals like a place does, but name a kind of story.
 _KICKERS = frozenset(
@@ -34,6 +34,9 @@ _REGION = re.compile(rf",[ \t]*(?P<region>{_WORD}(?: {_WORD}){{0,2}})(?=[ \t]*(?
 _AGENCY = re.compile(r"[ \t]*(?:\((?P<paren>[^()\n]{1,40})\)|/(?P<slash>[^/\n]{1,40})/)")
 _NAME = r"[^\W\d_][\w'’&-]*"
 _BARE_AGENCY = re.compile(rf",[ \t]*(?P<bare>{_NAME}(?: {_NAME}){{0,2}})(?=[ \t]*(?:[.—–―]|-|$))", re.M)
+_COMMA = re.compile(r",[ \t]*")
+_DATE_REACH = 40  # longer than any date a dateline gives ("September 25, 2024"), with room for the lookaheads
+_DATE_CLOSING = re.compile(r"\.(?=[ \t]*[(/])")
 _MARK = re.compile(r"[ \t]*(?P<mark>[—–―]|--?|:(?=\s)|\.(?=\s)|(?=\n)|\Z)")
 
 
@@ -46,6 +49,10 @@ class Dateline:
     region: Span | None  # "Ukraine" of "KYIV, Ukraine (AP) —"
     agency: Span | None  # "AP", "TASS", "Yonhap", without brackets or slashes
     date: TimeExpression | None  # "Sept 25" of "BAKU, Sept 25 (Reuters) -"
+
+    def holds(self, start: int, end: int) -> bool:
+        """Return whether the stretch of text from `start` to `end` lies inside the dateline."""
+        return self.span.start <= start and end <= self.span.end
 
 
 def find_dateline(text: str) -> Dateline | None:
@@ -82,17 +89,17 @@ def _parts(text: str, place: re.Match | None, start: int) -> Dateline | None:
 
 
 def _date(text: str, at: int) -> tuple[TimeExpression | None, int]:
-    """Read ", Sept 25" (with its closing "." or ",") at `at`."""
-    comma = re.match(r",[ \t]*", text[at:])
+    """Read ", Sept 25" (with the "." that may close it before the agency) at `at`."""
+    comma = _COMMA.match(text, at)
     if not comma:
         return None, at
-    begin = at + comma.end()
-    line = text[begin : text.find("\n", begin) if "\n" in text[begin:] else len(text)]
+    begin = comma.end()
+    line = text[begin : begin + _DATE_REACH].split("\n", 1)[0]
     found = [e for e in find_time_expressions(line, begin) if e.start == begin and e.kind in _DATE_KINDS]
     if not found:
         return None, at
-    closing = re.match(r"\.(?=[ \t]*[(/])", text[found[0].end :])
-    return found[0], found[0].end + (closing.end() if closing else 0)
+    closing = _DATE_CLOSING.match(text, found[0].end)
+    return found[0], closing.end() if closing else found[0].end
 
 
 def _agency(text: str, at: int, bare: bool) -> tuple[Span | None, int]:
@@ -137,3 +144,12 @@ def relative_anchor(dateline: Dateline | None, published: Anchor) -> Anchor:
     if value is None or value.precision != "day":
         return published
     return dt.date.fromisoformat(value.value)
+
+
+def dispatch_date(dateline: Dateline | None, published: Anchor) -> TimeValue | None:
+    """Return when the dispatch was filed: the dateline's date if it can be known, else the publication date."""
+    if dateline is not None and dateline.date is not None:
+        value = resolve(dateline.date, published)
+        if value is not None:
+            return value
+    return anchor_value(published)

@@ -105,6 +105,7 @@ _CUES = [
     re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
     re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
     re.compile(r"[TtYyaWwMm](?:oday|omorrow|onight|esterday|go|eek|onth|ear)"),
+    re.compile(r"TODAY|TOMORROW|TONIGHT|YESTERDAY|AGO|WEEK|MONTH|YEAR"),
 ]
 _REACH = 30
 
@@ -186,6 +187,14 @@ def resolve(expression: TimeExpression, anchor: Anchor, future: bool = False) ->
     if value is None:
         return None
     return TimeValue(value=value, precision=_precision(value), text=expression.text)
+
+
+def anchor_value(anchor: Anchor) -> TimeValue | None:
+    """Return the anchor itself as a date: its day, or what both ends of a window share (month, year)."""
+    if anchor is None:
+        return None
+    early, late = (TimeValue(d.isoformat(), "day") for d in (anchor if isinstance(anchor, tuple) else (anchor,) * 2))
+    return early if early == late else _coarser(early, late)
 
 
 def _coarser(a: TimeValue | None, b: TimeValue | None) -> TimeValue | None:
