@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from kg.extract import lexicon
+from kg.extract.datelines import Dateline
 from kg.extract.dates import TimeExpression, find_time_expressions, month_number, resolve
 from kg.extract.entities import Found
 from kg.extract.kinds import ARMED, BETWEEN_STATES, ENCOUNTER, KINDS, OTHER, SPEECH, kind_of, of_family
@@ -61,6 +62,7 @@ class Sentence:
     masked: str = ""  # the text with quotations blanked out
     found_triggers: list[Trigger] = field(default_factory=list)  # the event triggers of the sentence
     doc: Doc | None = None  # the parsed article the sentence belongs to
+    dateline: Dateline | None = None  # the article's dateline ("BAKU, Sept 25 (Reuters) -"), if it has one
     triggers: list[tuple[int, int]] = field(default_factory=list)  # trigger offsets outside quotations
 
     def outside_quotes(self, trigger: Trigger) -> bool:
@@ -119,6 +121,8 @@ class EventFinder:
         _carry_dates(events, where, published, self.gazetteer)
         for event in events:
             self._link_agreement(event, sentences)
+            if event.status == "happened" and event.date and _after(event.date, published):
+                event.date = None  # a date carried from what is still to come does not date what happened
             date_by_dispatch(event, published)
         return [_well_formed(e) for e in events if e.participants or e.hosts or e.key]
 
@@ -299,6 +303,8 @@ class EventFinder:
         if left is not None and time is not None and _owner(time, sentence) != match.start():
             time = None  # "relations established in 1992, following its declaration of independence"
         event.date = resolve(time, published, future) if time else None
+        if event.date and not future and _after(event.date, published) and kind != "Statement":
+            event.date = None  # a past happening is not dated by a time the sentence gives something still to come
         event.time_expression = time.text if time and event.date is None and time.relative else None
         if left is not None and event.date is None and (time is None or _within(_year_range(time), left.end)):
             event.date = TimeValue(left.end[:4], "year", time.text if time else None)
@@ -921,9 +927,6 @@ def _place_after(sentence: Sentence, at: int, within: int | None = None) -> str 
     return places[0].key if places else None
 
 
-_DATELINE = re.compile(r"\s*(?:\([A-Za-z .]+\)\s*)?[—–-]\s")
-
-
 def _place(sentence: Sentence) -> str | None:
     places = [
         m
@@ -934,10 +937,16 @@ def _place(sentence: Sentence) -> str | None:
 
 
 def _dateline(sentence: Sentence, mention: Found) -> bool:
-    """Return whether a place opens the sentence as the dateline it was filed from ("ISTANBUL —")."""
-    words = sentence.text[mention.start - sentence.start : mention.end - sentence.start]
-    opens = not sentence.text[: mention.start - sentence.start].strip()
-    return opens and words.isupper() and bool(_DATELINE.match(sentence.text, mention.end - sentence.start))
+    """Return whether a place is in the dateline the article was filed from ("ISTANBUL —", "BAKU, Sept 25 (AP) -")."""
+    return sentence.dateline is not None and sentence.dateline.holds(mention.start, mention.end)
+
+
+def _after(value: TimeValue, anchor) -> bool:
+    """Return whether a date lies wholly after the anchor (a day, or the latest day of a window)."""
+    if anchor is None:
+        return False
+    latest = anchor[1] if isinstance(anchor, tuple) else anchor
+    return value.value > latest.isoformat()[: len(value.value)]
 
 
 def _named_in(agents: list[Found], spans: list[tuple[int, int]]) -> list[str]:

@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from kg.articles import Article
 from kg.config import DEFAULTS
 from kg.extract.borders import find_border
+from kg.extract.datelines import Dateline, find_dateline, relative_anchor
 from kg.extract.dates import find_time_expressions
 from kg.extract.entities import EntityFinder
 from kg.extract.events import EventFinder, Sentence, describe_agreement, happening_mentions
@@ -49,8 +50,9 @@ class RuleExtractor:
         regions = find_quote_regions(text)
         # Scare quotes ("a “counterterrorism operation”") are the article's own words: only quotations are masked.
         masked = mask_quotes(text, [r for r in regions if len(r.inner(text).split()) >= MIN_WORDS])
-        sentences = _sentences(doc, masked, found, self.triggers(doc))
-        events = self.events(sentences, article.published)
+        dateline = find_dateline(text)
+        sentences = _sentences(doc, masked, found, self.triggers(doc), dateline)
+        events = self.events(sentences, relative_anchor(dateline, article.published))
         mentions = [Mention(m.key, Span(m.start, m.end, text[m.start : m.end])) for m in found]
         named = {m.entity for m in mentions}
         mentions += [m for m in happening_mentions(events, self.events.happenings) if m.entity not in named]
@@ -90,7 +92,7 @@ def _agreement_mentions(events, text: str) -> list[Mention]:
     return out
 
 
-def _sentences(doc: Doc, masked: str, found, triggers: list[Trigger]) -> list[Sentence]:
+def _sentences(doc: Doc, masked: str, found, triggers: list[Trigger], dateline: Dateline | None) -> list[Sentence]:
     text = doc.text
     times = find_time_expressions(text)
     out = []
@@ -112,6 +114,7 @@ def _sentences(doc: Doc, masked: str, found, triggers: list[Trigger]) -> list[Se
                 masked=masked[start:end],
                 found_triggers=[t for t in triggers if start <= t.start < end],
                 doc=doc,
+                dateline=dateline,
             )
         )
     return out
