@@ -47,6 +47,9 @@ def clause_verb(token: Token) -> Token | None:
         token = token.head
     if token.dep_ in OBJECTS and token.head.pos_ in ("VERB", "AUX"):
         return token.head
+    preposition = token.head
+    if token.dep_ == "pobj" and preposition.lower_ in ("at", "during") and preposition.head.pos_ == "VERB":
+        return preposition.head  # "Fidan said at a news conference": who spoke took part
     return None
 
 
