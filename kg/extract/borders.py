@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from spacy.tokens import Doc
+
+from kg.extract.entities import Found
 from kg.extract.events import Sentence, event_label
 from kg.extract.model import Entity, Event, Mention, Relation, Span
 from kg.reference import Gazetteer
@@ -32,14 +35,7 @@ def find_border(
     if len(pairs) != 1:
         return None, []
     pair = pairs.pop()
-    names = [gazetteer.entities[k].label for k in pair]
-    border = Entity(
-        key=f"place/{pair[0].partition('/')[2]}-{pair[1].partition('/')[2]}-border",
-        kind="Place",
-        label=f"{names[0]}–{names[1]} border",
-        in_reference=False,
-        alt_labels=tuple(sorted(_written_forms(sentences, pair) - {f"{names[0]}–{names[1]} border"})),
-    )
+    border = border_entity(pair, sentences, gazetteer)
     for event in events:
         if event.kind in _BORDER_EVENTS and set(_countries(event.participants)) <= set(pair):
             event.place = border.key
@@ -51,6 +47,38 @@ def find_border(
         for m in _BORDER.finditer(s.masked)
     ]
     return border, mentions
+
+
+def border_entity(pair: tuple[str, str], sentences: list[Sentence], gazetteer: Gazetteer) -> Entity:
+    """Return the border between two states as a place, named as the reference and as the article names it."""
+    names = [gazetteer.entities[k].label for k in pair]
+    label = f"{names[0]}–{names[1]} border"
+    return Entity(
+        key=f"place/{pair[0].partition('/')[2]}-{pair[1].partition('/')[2]}-border",
+        kind="Place",
+        label=label,
+        in_reference=False,
+        alt_labels=tuple(sorted(_written_forms(sentences, pair) - {label})),
+    )
+
+
+def named_borders(doc: Doc, found: list[Found]) -> list[tuple[tuple[str, str], Span]]:
+    """Return each border the parse names by its two states ("the Colombia–Venezuela border", "the border
+    between Armenia and Azerbaijan", "the Turkish-Armenian border"), with the words naming it."""
+    out = []
+    for token in doc:
+        if token.lemma_.lower() != "border" or token.pos_ != "NOUN":
+            continue
+        phrase = [t for t in token.subtree if t.i <= token.i or t.dep_ in ("prep", "pobj", "cc", "conj")]
+        start, end = phrase[0].idx, token.idx + len(token)
+        between = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("between", "with")]
+        if between:
+            end = max(t.idx + len(t) for t in between[0].subtree)
+        states = sorted({m.key for m in found if m.kind == "Country" and start <= m.start and m.end <= end})
+        if len(states) == 2:
+            words = doc.text[start:end]
+            out.append(((states[0], states[1]), Span(start, end, words)))
+    return out
 
 
 def _countries(keys) -> list[str]:

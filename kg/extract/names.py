@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 from spacy.tokens import Doc
@@ -64,12 +64,15 @@ def propose(doc: Doc, taken: list[tuple[int, int]]) -> list[Proposal]:
         if kind is None:
             continue
         span = _trim(_whole_or_outside(ent, kind, taken))
-        if span is not None and kind == "Person":
+        if span is not None:
             span = _without_honorifics(span)
         if span is not None and span[-1].lemma_.lower() in GATHERING_HEADS:
             span = _trim(span[:-1]) if len(span) > 1 else None
         if span is None or not _believable(span, lowercase_words):
             continue
+        if kind == "Organization" and len(span) > 1 and span.root.lemma_.lower() in PERSON_TITLES:
+            continue  # "the Head of Mission", "the Civilian Operation Commander": a title, not a body
+        span = _with_state_before(span, taken)
         kind = "Person" if _after_title(span) else _kind(span, kind)
         role = title_before(span) if kind == "Person" else None
         out.append(Proposal(span.start_char, span.end_char, span.text, kind, role))
@@ -137,11 +140,26 @@ def new_entities(
         elif kind == "Organization":
             keys.setdefault(_initials(words), key)
             keys.setdefault(words[0] if "of" in words else words[-1], key)  # "the Council", "the Ministry"
+    for long, short in _bracketed_acronyms(proposals):
+        if long.text in keys and short.text not in keys:
+            keys[short.text] = keys[long.text]
+            entity = entities[keys[long.text]]
+            entities[entity.key] = replace(entity, alt_labels=tuple(dict.fromkeys((*entity.alt_labels, short.text))))
     for text, kind in _single_word_kinds(proposals, keys, dictionary).items():
         key = f"{_SEGMENTS[kind]}/{slugify(text)}"
         entities.setdefault(key, Entity(key, kind, text, in_reference=False))
         keys[text] = key
     return entities, [(p, keys[p.text]) for p in proposals if p.text in keys]
+
+
+def _bracketed_acronyms(proposals: list[Proposal]) -> list[tuple[Proposal, Proposal]]:
+    """Return (name, acronym) pairs written "People's Democratic Party (HDP)"."""
+    ordered = sorted(proposals, key=lambda p: p.start)
+    return [
+        (a, b)
+        for a, b in zip(ordered, ordered[1:], strict=False)
+        if _acronym(b.text) and " " in a.text and 1 <= b.start - a.end <= 3
+    ]
 
 
 def _single_word_kinds(proposals: list[Proposal], keys: dict[str, str], dictionary: frozenset[str]) -> dict[str, str]:
@@ -236,13 +254,23 @@ def _believable(span: DocSpan, lowercase_words: set[str]) -> bool:
 
 
 def _kind(span: DocSpan, proposed: str) -> str:
-    """Refine the NER kind by the name's head word."""
-    head = span[-1].lemma_.lower()
-    if head in AGREEMENT_HEADS and span[-1].text[:1].isupper() and len(span) > 1:
+    """Refine the NER kind by the name's head word ("Council of the European Union": council)."""
+    heads = {span.root.lemma_.lower(), span[-1].lemma_.lower()}
+    if heads & AGREEMENT_HEADS and span[-1].text[:1].isupper() and len(span) > 1:
         return "Agreement"
-    if head in ORGANIZATION_HEADS and proposed != "Agreement":
+    if heads & ORGANIZATION_HEADS and proposed != "Agreement":
         return "Organization"
     return proposed
+
+
+def _with_state_before(span: DocSpan, taken: list[tuple[int, int]]) -> DocSpan:
+    """Extend an organisation's name over the state named right before it ("Armenian" + "Foreign Ministry")."""
+    if span.start == 0 or span.root.lemma_.lower() not in ORGANIZATION_HEADS:
+        return span
+    before = span.doc[span.start - 1]
+    if before.pos_ in ("ADJ", "PROPN") and _overlaps(before, taken) and before.text[:1].isupper():
+        return span.doc[before.i : span.end]
+    return span
 
 
 def _acronym(text: str) -> bool:

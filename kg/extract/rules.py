@@ -10,17 +10,18 @@ from spacy.tokens import Doc
 
 from kg.articles import Article
 from kg.config import DEFAULTS
-from kg.extract.borders import find_border
+from kg.extract.borders import border_entity, find_border, named_borders
 from kg.extract.datelines import Dateline, find_dateline, relative_anchor
 from kg.extract.dates import find_time_expressions
 from kg.extract.entities import EntityFinder
 from kg.extract.events import EventFinder, Sentence, describe_agreement, happening_mentions
 from kg.extract.happenings import described_happenings
-from kg.extract.model import Extraction, Mention, Span
+from kg.extract.model import Entity, Extraction, Mention, Span
 from kg.extract.pipeline import load_pipeline
 from kg.extract.quotes import MIN_WORDS, QuoteFinder, find_quote_regions, mask_quotes
 from kg.extract.relations import find_relations
 from kg.extract.triggers import Trigger, TriggerMatcher
+from kg.ids import slugify
 from kg.reference import Gazetteer, load_reference
 
 
@@ -34,6 +35,17 @@ class RuleExtractor:
         self.events = EventFinder(self.gazetteer)
         self.quotes = QuoteFinder(self.events.subject_group)
         self.triggers = TriggerMatcher(self.nlp.vocab)
+
+    def _dateline_agency(self, dateline: Dateline | None, found, entities: dict) -> Mention | None:
+        """Return the news agency a dateline names ("MOSCOW, October 22. /TASS/.") as a mention of an organisation."""
+        if dateline is None or dateline.agency is None:
+            return None
+        agency = dateline.agency
+        known = next((m for m in found if m.start <= agency.start and agency.end <= m.end), None)
+        if known is not None:
+            return None
+        entity = entities.setdefault(f"organization/{slugify(agency.text)}", _agency_entity(agency.text))
+        return Mention(entity.key, agency)
 
     def __call__(self, article: Article) -> Extraction:
         """Return everything the rules find in one article."""
@@ -70,6 +82,13 @@ class RuleExtractor:
         if border is not None:
             entities[border.key] = border
             mentions += border_mentions
+        agency = self._dateline_agency(dateline, found, entities)
+        if agency is not None:
+            mentions.append(agency)
+        for pair, span in named_borders(doc, found):
+            named = border_entity(pair, sentences, self.gazetteer)
+            entities.setdefault(named.key, named)
+            mentions.append(Mention(named.key, span))
         return Extraction(
             article=article,
             entities=entities,
@@ -78,6 +97,11 @@ class RuleExtractor:
             quotes=self.quotes(text, regions, sentences, events),
             relations=relations,
         )
+
+
+def _agency_entity(name: str) -> Entity:
+    key = f"organization/{slugify(name)}"
+    return Entity(key, "Organization", name, in_reference=False, role="news agency")
 
 
 def _agreement_mentions(events, text: str) -> list[Mention]:
