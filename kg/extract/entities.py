@@ -26,6 +26,7 @@ from spacy.util import filter_spans
 
 from kg.extract import lexicon, names
 from kg.extract.model import Entity
+from kg.ids import slugify
 from kg.reference import Gazetteer, fold
 
 NAME, SURNAME, DEMONYM = "NAME", "SURNAME", "DEMONYM"
@@ -81,6 +82,7 @@ class EntityFinder:
         found.extend(self._roles(text, found, published))
         found = _dedupe(found) + self._nested(every, spans, found)
         found += self._open_world(doc, found, entities)
+        found += self._state_bodies(doc, found, entities)
         for mention in found:
             if mention.key not in entities:
                 entities[mention.key] = self._entity(mention.key)
@@ -94,6 +96,27 @@ class EntityFinder:
         entities.update(new)
         out = [Found(p.start, p.end, key, entities[key].kind, "ner") for p, key in mentions]
         return out + [Found(p.start, p.end, m.key, m.kind, "alias") for p, m in aliases.items()]
+
+    def _state_bodies(self, doc: Doc, found: list[Found], entities: dict[str, Entity]) -> list[Found]:
+        """Return the government, ministries and parliament of a state named as such ("the Armenian government",
+        "Armenia's foreign ministry"), as organisations of their own."""
+        taken = [(m.start, m.end) for m in found]
+        out = []
+        for mention in (m for m in found if m.kind == "Country"):
+            match = _STATE_BODY.match(doc.text, mention.end)
+            if match is None or any(s < match.end() and mention.end < e for s, e in taken):
+                continue
+            state = self.gazetteer.entities[mention.key]
+            body = _STATE_BODIES[match.group("body").lower()]
+            label = f"{body} of {state.label}"
+            key = f"organization/{slugify(label)}"
+            written = doc.text[mention.start : match.end()]
+            alts = {written, *(f"{d} {match.group('body')}".title() for d in state.demonyms[:1])} - {label}
+            known = entities.get(key)
+            alt_labels = tuple(sorted(set(known.alt_labels if known else ()) | alts))
+            entities[key] = Entity(key, "Organization", label, in_reference=False, alt_labels=alt_labels)
+            out.append(Found(mention.start, match.end(), key, "Organization", "body"))
+        return out
 
     def _matches(self, doc: Doc):
         for match_id, start, end in self.matcher(doc):
@@ -204,6 +227,20 @@ class EntityFinder:
         return Entity(key=key, kind=entity.kind, label=entity.label)
 
 
+#: Bodies of a state named by the state and a common noun ("the Armenian government", "Iran's foreign ministry").
+_STATE_BODIES = {
+    "government": "Government",
+    "foreign ministry": "Ministry of Foreign Affairs",
+    "foreign affairs ministry": "Ministry of Foreign Affairs",
+    "defence ministry": "Ministry of Defence",
+    "defense ministry": "Ministry of Defence",
+    "parliament": "Parliament",
+}
+_STATE_BODY = re.compile(
+    r"(?:’s|'s)?\s+(?P<body>" + "|".join(sorted(_STATE_BODIES, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+
+
 def _bracketed_aliases(text: str, proposals, found: list[Found]) -> dict:
     """Map each proposed name followed by a known name in brackets ("Association of … (ASEAN)") to that mention."""
     out = {}
@@ -283,7 +320,7 @@ def _role_pattern(modifiers: set[str]) -> re.Pattern:
 
 def _dedupe(found: list[Found]) -> list[Found]:
     """Keep one mention per stretch of text, preferring names over titles over the rest."""
-    rank = {"name": 0, "metonym": 0, "new": 0, "ner": 1, "alias": 1, "surname": 1, "title": 2, "demonym": 3}
+    rank = {"name": 0, "metonym": 0, "new": 0, "ner": 1, "alias": 1, "body": 1, "surname": 1, "title": 2, "demonym": 3}
     kept: list[Found] = []
     for mention in sorted(found, key=lambda m: (rank[m.how], m.start)):
         if not any(m.start < mention.end and mention.start < m.end for m in kept):

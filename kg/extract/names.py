@@ -29,6 +29,7 @@ NER_KINDS = {
     "LOC": "Place",
     "FAC": "Place",
     "LAW": "Agreement",
+    "EVENT": "War",  # only named wars ("the Korean War"); other named events are left to the event rules
 }
 #: Head words that type a name by its last word, and honorifics (kg/extract/patterns/name_heads.json).
 _HEADS = json.loads(resources.files("kg.extract").joinpath("patterns/name_heads.json").read_text(encoding="utf-8"))
@@ -73,6 +74,10 @@ def propose(doc: Doc, taken: list[tuple[int, int]]) -> list[Proposal]:
         if kind == "Organization" and len(span) > 1 and span.root.lemma_.lower() in PERSON_TITLES:
             continue  # "the Head of Mission", "the Civilian Operation Commander": a title, not a body
         span = _with_state_before(span, taken)
+        if kind == "War" and span.root.lemma_.lower() != "war":
+            continue
+        if kind == "Person":
+            span = _with_hyphenated_end(span)
         kind = "Person" if _after_title(span) else _kind(span, kind)
         role = title_before(span) if kind == "Person" else None
         out.append(Proposal(span.start_char, span.end_char, span.text, kind, role))
@@ -178,7 +183,13 @@ def _single_word_kinds(proposals: list[Proposal], keys: dict[str, str], dictiona
     return out
 
 
-_SEGMENTS = {"Person": "person", "Organization": "organization", "Place": "place", "Agreement": "agreement"}
+_SEGMENTS = {
+    "Person": "person",
+    "Organization": "organization",
+    "Place": "place",
+    "Agreement": "agreement",
+    "War": "event",
+}
 
 
 def _whole_or_outside(ent: DocSpan, kind: str, taken: list[tuple[int, int]]) -> DocSpan | None:
@@ -261,6 +272,13 @@ def _kind(span: DocSpan, proposed: str) -> str:
     if heads & ORGANIZATION_HEADS and proposed != "Agreement":
         return "Organization"
     return proposed
+
+
+def _with_hyphenated_end(span: DocSpan) -> DocSpan:
+    """Extend a name over a hyphenated last part the tokenizer split off ("Moon Jae" + "-in")."""
+    doc, end = span.doc, span.end
+    joined = end + 1 < len(doc) and doc[end].text == "-" and not span[-1].whitespace_ and not doc[end].whitespace_
+    return doc[span.start : end + 2] if joined and doc[end + 1].is_alpha else span
 
 
 def _with_state_before(span: DocSpan, taken: list[tuple[int, int]]) -> DocSpan:
