@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.events import _SPEECH, Sentence, last_person, speaker_near
 from kg.extract.model import Event, Quote, Span
+from kg.extract.sentences import Sentence
+from kg.extract.story import SPEECH_VERBS, last_person, speaker_near
 
 _PAIRS = re.compile(r"“([^”“]*)”|\"([^\"\n]*)\"")
 _OPEN_AT_END = re.compile(r"[“\"]([^”“\"]*)$")
-_AFTER = re.compile(r"^[\s,]*(?:[^.“\"\n]{0,70}?)(?P<verb>" + _SPEECH.pattern[2:-2] + r")\b")
+_AFTER = re.compile(r"^[\s,]*(?:[^.“\"\n]{0,70}?)(?P<verb>" + SPEECH_VERBS.pattern[2:-2] + r")\b")
 _SAID_AT = {
     "PressConference": re.compile(r"\b(?:at|during) (?:a|the) (?:joint )?(?:news|press) (?:conference|briefing)"),
     "Meeting": re.compile(r"\b(?:at|during|after) (?:a|the|their) (?:\w+ )?meeting\b"),
@@ -132,11 +133,11 @@ class QuoteFinder:
             return self._who(closing, sentences[:last], verb_at, speech_acts, strict), last, verb_at
         opening = sentences[first]
         head = opening.masked[: region.start - opening.start]
-        verbs = list(_SPEECH.finditer(head))
+        verbs = list(SPEECH_VERBS.finditer(head))
         if verbs:
             verb_at = opening.start + verbs[-1].start()
             return self._who(opening, sentences[:first], verb_at, speech_acts, strict), first, verb_at
-        if _SPEECH.match(text, region.start + 1):
+        if SPEECH_VERBS.match(text, region.start + 1):
             # The envoys have “confirmed that …”: the quotation holds the verb, the subject before it speaks
             group = self.groups(opening, sentences[:first], region.start, True)
             return group, first, region.start + 1
@@ -166,7 +167,7 @@ def _speech_acts(sentences: list[Sentence]) -> list[tuple[int, str]]:
     """Return (offset, speaker) of every speech verb whose speaker is named (not a pronoun)."""
     acts = []
     for index, sentence in enumerate(sentences):
-        for verb in _SPEECH.finditer(sentence.masked):
+        for verb in SPEECH_VERBS.finditer(sentence.masked):
             at = sentence.start + verb.start()
             if re.search(r"\b(?:he|she)\s*$", sentence.text[: verb.start()][-20:], re.I):
                 continue
