@@ -96,7 +96,7 @@ def gate(
     while True:
         kept = [x for x in extractions if x.article.identifier not in held_back]
         if progress:
-            progress(f"validating without {len(held_back)} held-back articles" if held_back else "validating", 0, 1)
+            progress(f"validating again without {len(held_back)} held back" if held_back else "validating", 0, 1)
         dataset = map_extractions(kept, reference, settings, build)
         validation = validate(dataset, shapes)
         blamed = None if validation.conforms or strict else blame(validation, dataset, shapes)

@@ -121,8 +121,8 @@ def blame(result: ValidationResult, data: Dataset, shapes: Graph | None = None) 
 
 
 def _culprits(problem: Problem, result: ValidationResult, data: Dataset, shapes: Graph | None) -> tuple[str, ...]:
-    if len(problem.articles) == 1:
-        return problem.articles
+    if len(problem.articles) == 1 or not isinstance(problem.focus, URIRef):
+        return problem.articles  # pySHACL's focus_nodes option takes IRIs only: a blank node stays on all
     article_graphs = {graph for graph, _ in result.articles.values()}
     shared = {graph.identifier for graph in data.graphs()} - article_graphs
     alone = tuple(

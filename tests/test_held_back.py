@@ -217,3 +217,25 @@ def test_a_violation_in_no_article_graph_cannot_be_held_back():
     result = validate(dataset)
     assert not result.conforms
     assert blame(result, dataset, load_shapes()) is None
+
+
+def test_a_build_killed_while_writing_the_held_back_report_leaves_the_live_release(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from tests.test_build import KILLED_BUILD
+
+    data = tmp_path / "data"
+    articles = write_articles(tmp_path / "articles", other=OTHER)
+    assert build(str(articles), "--data-dir", str(data))[0] == EXIT_OK
+    live = current_release(data)
+    manifest = (live / "dumps" / "manifest.json").read_bytes()
+    write_articles(articles, early=EARLY, later=LATER)
+    script = KILLED_BUILD.format(point="during", target="write_held_back")
+    killed = subprocess.run([sys.executable, "-c", script, str(articles), str(data)], capture_output=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    assert current_release(data) == live
+    assert (live / "dumps" / "manifest.json").read_bytes() == manifest
+    assert build(str(articles), "--data-dir", str(data))[0] == EXIT_HELD_BACK
+    assert not list((data / "releases").glob(".tmp-*"))
