@@ -1,4 +1,4 @@
-"""The SHACL gate: check data against the shapes; violations stop publishing, warnings do not."""
+"""The SHACL gate: check data against the shapes; a violation holds back the articles it comes from, warnings do not."""
 
 from __future__ import annotations
 
