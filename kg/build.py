@@ -58,9 +58,11 @@ class Gated:
     held_back: HeldBack
 
 
-def extract(articles: list[Article], reference: Graph, progress: Progress | None = None) -> list[Extraction]:
-    """Run the extractor over `articles`."""
-    extractor = RuleExtractor(reference)
+def extract(
+    articles: list[Article], reference: Graph, settings: dict, progress: Progress | None = None
+) -> list[Extraction]:
+    """Run the extractor (the trained pipeline of `settings`) over `articles`."""
+    extractor = RuleExtractor(reference, settings["SPACY_MODEL"])
     return list(_counted(extractor.pipe(articles), len(articles), progress))
 
 
@@ -123,7 +125,7 @@ def run_build(
     if (outcome.errors and not keep_going) or not outcome.articles:
         return outcome
     reference = load_reference(settings["BASE_IRI"])
-    extractions = extract(outcome.articles, reference, progress)
+    extractions = extract(outcome.articles, reference, settings, progress)
     gated = gate(extractions, reference, settings, outcome.build, strict=strict, progress=progress)
     outcome.dataset, outcome.validation, outcome.held_back = gated.dataset, gated.validation, gated.held_back
     if publish:

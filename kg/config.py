@@ -39,7 +39,7 @@ DOCS = {
     "QUERY_WORKERS": "query worker processes per server process",
     "QUERY_MEMORY_MB": "address-space limit of a query worker process, in MiB",
     "QUERY_STORE": "how query workers hold the release: `memory` (dumps/kg.nq and dumps/kg.nt) or `disk`",
-    "SPACY_MODEL": "installed spaCy pipeline the extractor runs (e.g. `en_core_web_sm` where the official package is installed)",
+    "SPACY_MODEL": "installed spaCy pipeline the extractor runs (`en_core_web_sm` with the official package)",
 }
 
 

@@ -154,9 +154,11 @@ class Mapper:
         if event.date:
             graph.add((iri, DIP.date, time_literal(event.date)))
         graph.add((iri, DIP.eventStatus, DIPST[event.status]))
-        self.add_report(
+        report = self.add_report(
             graph, iri, article, event.evidence, counter, event.wording, event.date.text if event.date else None
         )
+        if event.date_basis:
+            graph.add((report, DIP.dateBasis, Literal(event.date_basis)))
         return iri
 
     def add_quote(self, graph: Graph, article: URIRef, quote: Quote, counter: _Counter, events: list) -> None:
@@ -194,8 +196,8 @@ class Mapper:
         counter: _Counter,
         wording: str | None = None,
         date_text: str | None = None,
-    ) -> None:
-        """Link a fact to the article supporting it through a dip:Report carrying the evidence span."""
+    ) -> URIRef:
+        """Link a fact to the article supporting it through a dip:Report carrying the evidence span; return it."""
         # Offsets are plain xsd:integer: Oxigraph stores derived integer types as xsd:integer anyway.
         report = self.iris.entity("report", counter.next_slug("report"))
         graph.add((subject, DIP.reportedIn, article))
@@ -209,6 +211,7 @@ class Mapper:
             graph.add((report, DIP.wording, Literal(wording, lang="en")))
         if date_text:
             graph.add((report, DIP.dateText, Literal(date_text)))
+        return report
 
     def add_build(self, dataset: Dataset, build: Build, articles: list[str]) -> None:
         """Record the build as a prov:Activity that used the articles and generated their graphs."""

@@ -20,13 +20,12 @@ from dataclasses import replace
 
 from kg.extract import lexicon
 from kg.extract.dates import WEEKDAYS, find_time_expressions, month_number, resolve
-from kg.extract.events import happening_mentions, link_happening, years_of
+from kg.extract.events import date_by_dispatch, happening_mentions, link_happening, years_of
+from kg.extract.kinds import kind_of
 from kg.extract.model import Entity, Event, Extraction, TimeValue
 from kg.ids import slugify
 from kg.reference import Gazetteer, load_reference
 
-_FAMILY = {"Talks": "Meeting"}
-_ONCE_PER_PAIR = {"RelationsSevered", "DiplomaticRelationsEstablished", "BorderClosure", "Recognition", "War"}
 _MONTH_NAMES = (
     "january",
     "february",
@@ -119,7 +118,7 @@ def _blocking_keys(event: Event) -> set[tuple]:
     party, or two of them — among the people, and among the states (people counting as theirs)."""
     people = _persons(event)
     states = _countries(event) | {c for p in people for c in _STANDS_FOR.get(p, ())}
-    family = _FAMILY.get(event.kind, event.kind)
+    family = kind_of(event.kind).merge_class
     keys = set()
     for level, parties in (("person", people), ("state", states)):
         ordered = sorted(parties)
@@ -133,14 +132,14 @@ def _precision(event: Event) -> int:
 
 
 def _compatible(a: Event, b: Event) -> bool:
-    if _FAMILY.get(a.kind, a.kind) != _FAMILY.get(b.kind, b.kind) or a.status != b.status:
+    if kind_of(a.kind).merge_class != kind_of(b.kind).merge_class or a.status != b.status:
         return False
     if a.place and b.place and a.place != b.place:
         return False
     if not _same_agents(a, b):
         return False
     if a.date is None and b.date is None:
-        if a.kind in _ONCE_PER_PAIR and b.kind in _ONCE_PER_PAIR:
+        if kind_of(a.kind).once_per_pair and kind_of(b.kind).once_per_pair:
             return True
         return bool(
             a.place
@@ -154,7 +153,7 @@ def _compatible(a: Event, b: Event) -> bool:
     dated, other = (a, b) if a.date else (b, a)
     if other.time_expression:
         return _hint_fits(other.time_expression, dated.date.value)
-    return a.kind in _ONCE_PER_PAIR
+    return kind_of(a.kind).once_per_pair
 
 
 def _persons(event: Event) -> set[str]:
@@ -229,6 +228,7 @@ def _infer_anchors(extractions: list[Extraction], clusters, gazetteer: Gazetteer
         window = _after_named_months(extraction.events, _keep_series_order(extraction.events, window))
         for event in extraction.events:
             changed |= _re_resolve(event, window)
+            date_by_dispatch(event, _within_month(window))
     return changed
 
 
@@ -372,7 +372,7 @@ def _assign(clusters, named_keys: set[str]) -> None:
 
 
 def _key(event: Event, date: TimeValue | None) -> str:
-    kind = slugify(re.sub(r"(?<!^)([A-Z])", r" \1", _FAMILY.get(event.kind, event.kind)))
+    kind = slugify(re.sub(r"(?<!^)([A-Z])", r" \1", kind_of(event.kind).merge_class))
     people = sorted(k.partition("/")[2].split("-")[-1] for k in _persons(event))
     who = people or sorted(k.partition("/")[2] for k in _countries(event))
     parts = [date.value if date else "undated", kind]

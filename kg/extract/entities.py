@@ -24,9 +24,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.extract import lexicon
+from kg.extract import lexicon, names
 from kg.extract.model import Entity
-from kg.ids import slugify
 from kg.reference import Gazetteer, fold
 
 NAME, SURNAME, DEMONYM = "NAME", "SURNAME", "DEMONYM"
@@ -64,7 +63,7 @@ class EntityFinder:
         self.countries_by_name = {
             name: e.key for e in gazetteer.entities.values() if e.kind == "Country" for name in e.names
         }
-        self._titled = _titled_name_pattern()
+        self.dictionary = names.common_words(nlp)
         self._role = _role_pattern(set(self.demonyms) | set(self.countries_by_name))
 
     def __call__(self, doc: Doc, published: dt.date | None) -> tuple[list[Found], dict[str, Entity]]:
@@ -74,19 +73,27 @@ class EntityFinder:
         spans = filter_spans(every)
         found: list[Found] = []
         entities: dict[str, Entity] = {}
-        new_people = self._new_people(text, spans, entities)
         local_surnames = {fold(p.label.split()[-1]): p.key for p in entities.values()}
         for span in sorted(spans, key=lambda s: s.start_char):
             mention = self._resolve(span, text, found, published, local_surnames)
             if mention is not None:
                 found.append(mention)
-        found.extend(new_people)
         found.extend(self._roles(text, found, published))
         found = _dedupe(found) + self._nested(every, spans, found)
+        found += self._open_world(doc, found, entities)
         for mention in found:
             if mention.key not in entities:
                 entities[mention.key] = self._entity(mention.key)
         return found, entities
+
+    def _open_world(self, doc: Doc, found: list[Found], entities: dict[str, Entity]) -> list[Found]:
+        """Return mentions of the names the NER finds outside every reference mention, as new entities."""
+        proposals = names.propose(doc, [(m.start, m.end) for m in found])
+        aliases = _bracketed_aliases(doc.text, proposals, found)
+        new, mentions = names.new_entities([p for p in proposals if p not in aliases], self.dictionary)
+        entities.update(new)
+        out = [Found(p.start, p.end, key, entities[key].kind, "ner") for p, key in mentions]
+        return out + [Found(p.start, p.end, m.key, m.kind, "alias") for p, m in aliases.items()]
 
     def _matches(self, doc: Doc):
         for match_id, start, end in self.matcher(doc):
@@ -145,31 +152,6 @@ class EntityFinder:
                 return in_office.pop()
         return None
 
-    def _new_people(self, text: str, spans, entities: dict[str, Entity]) -> list[Found]:
-        """Make a new, unlinked person of each "Title Firstname Lastname" the reference data lacks."""
-        known = [(s.start_char, s.end_char) for s in spans if s.label_ == NAME]
-        out = []
-        for match in self._titled.finditer(text):
-            start, end = match.span("name")
-            name = match.group("name")
-            if any(s < end and start < e for s, e in known) or fold(name) in {fold(f) for f in self.forms}:
-                continue
-            if any(word in _NOT_NAMES for word in name.split()):
-                continue
-            role = " ".join(
-                part.strip() for part in (match.group("who"), match.group("title")) if part and part.strip()
-            )
-            key = f"person/{slugify(name)}"
-            entities[key] = Entity(key=key, kind="Person", label=name, in_reference=False, role=role)
-            out.append(Found(start, end, key, "Person", "new"))
-        for mention in out:
-            later = re.finditer(rf"\b{re.escape(entities[mention.key].label.split()[-1])}\b", text)
-            out_more = [
-                Found(m.start(), m.end(), mention.key, "Person", "surname") for m in later if m.start() > mention.end
-            ]
-            out = out + out_more
-        return out
-
     def _roles(self, text: str, found: list[Found], published: dt.date | None) -> list[Found]:
         """Resolve a title without a name ("his Azerbaijani counterpart") through tenures on the date."""
         if published is None:
@@ -217,25 +199,24 @@ class EntityFinder:
 
     def _entity(self, key: str) -> Entity:
         entity = self.gazetteer.entities[key]
+        if not entity.curated:
+            return Entity(key, entity.kind, entity.label, in_reference=False, alt_labels=entity.names[1:])
         return Entity(key=key, kind=entity.kind, label=entity.label)
 
 
-_NOT_NAMES = {
-    "The",
-    "Of",
-    "And",
-    "In",
-    "On",
-    "At",
-    "For",
-    "With",
-    "Said",
-    "Says",
-    "Has",
-    "Have",
-    "Will",
-    "Was",
-}
+def _bracketed_aliases(text: str, proposals, found: list[Found]) -> dict:
+    """Map each proposed name followed by a known name in brackets ("Association of … (ASEAN)") to that mention."""
+    out = {}
+    for proposal in proposals:
+        match = _BRACKETED.match(text, proposal.end)
+        if match:
+            inner = next((m for m in found if m.start == match.start(1) and m.end == match.end(1)), None)
+            if inner is not None and inner.kind in ("Organization", "Country", "Agreement"):
+                out[proposal] = inner
+    return out
+
+
+_BRACKETED = re.compile(r"\s*\(\s*([^()\n]{2,40}?)\s*\)")
 
 
 def _first(keys: set[str]) -> str:
@@ -291,15 +272,6 @@ def _literal_place(text: str, start: int, end: int) -> bool:
     return False
 
 
-def _titled_name_pattern() -> re.Pattern:
-    titles = "|".join(re.escape(t) for t in sorted(lexicon.PERSON_TITLES, key=len, reverse=True))
-    word = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'-]+"
-    return re.compile(
-        rf"(?:(?P<who>(?:[A-Z][\w.]*\w(?:’s|'s)?[ ]+){{0,2}}?))?(?<![\w-])(?P<title>{titles})\s+"
-        rf"(?P<name>{word}(?:\s+{word}){{1,2}})"
-    )
-
-
 def _role_pattern(modifiers: set[str]) -> re.Pattern:
     who = "|".join(re.escape(m) for m in sorted(modifiers, key=len, reverse=True))
     titles = "|".join(re.escape(t) for t in sorted(lexicon.OFFICE_TITLES, key=len, reverse=True))
@@ -311,7 +283,7 @@ def _role_pattern(modifiers: set[str]) -> re.Pattern:
 
 def _dedupe(found: list[Found]) -> list[Found]:
     """Keep one mention per stretch of text, preferring names over titles over the rest."""
-    rank = {"name": 0, "metonym": 0, "new": 0, "surname": 1, "title": 2, "demonym": 3}
+    rank = {"name": 0, "metonym": 0, "new": 0, "ner": 1, "alias": 1, "surname": 1, "title": 2, "demonym": 3}
     kept: list[Found] = []
     for mention in sorted(found, key=lambda m: (rank[m.how], m.start)):
         if not any(m.start < mention.end and mention.start < m.end for m in kept):

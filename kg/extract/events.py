@@ -14,128 +14,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc
+
 from kg.extract import lexicon
 from kg.extract.dates import TimeExpression, find_time_expressions, month_number, resolve
 from kg.extract.entities import Found
+from kg.extract.kinds import ARMED, BETWEEN_STATES, ENCOUNTER, KINDS, SPEECH, kind_of, of_family
 from kg.extract.model import Event, Mention, Span, TimeValue
+from kg.extract.roles import Roles, roles_of
+from kg.extract.triggers import Trigger
 from kg.reference import Gazetteer
 
-_MOD = r"(?:[\w-]+\s+){0,2}"  # up to two modifiers before a noun trigger ("one-day offensive")
-_HELD = (
-    r"\b(?:held|hold|holds|holding|met|meet|meets|convened|attended|took place|was held|were held|hosted|"
-    r"host|hosts|brought|organized|organised|began|started|concluded|wrapped up|resumed)\b"
-)
-
-#: (event class, trigger pattern, needs a verb of happening in the sentence)
-TRIGGERS: tuple[tuple[str, str, bool], ...] = (
-    (
-        "Visit",
-        r"\b(?:arrived in|arrives in|arriving in|(?:state |official |working )?"
-        r"visit(?:ed|s|ing)?\s+(?:to\s+)?"
-        r"(?=[A-Z])|(?:state|official|working|first|two-day|three-day) visit|'s visit|’s visit|paid a visit|"
-        r"traveled to|travelled to|trip to)",
-        False,
-    ),
-    (
-        "PressConference",
-        r"\b(?:joint )?(?:news|press) conference|\bpress briefing|\bjoint press statements?",
-        False,
-    ),
-    (
-        "PhoneCall",
-        r"\b(?:(?:tele)?phone (?:call|conversation|talks?)|spoke (?:by|on the) (?:tele)?phone|phoned|"
-        r"video call|video conference)",
-        False,
-    ),
-    ("Summit", rf"\b{_MOD}summit\b", False),
-    (
-        "Talks",
-        r"\b(?:held talks|hold talks|holds talks|(?:for|in) talks|round of (?:\w+ )?talks|"
-        r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|latest|next) round)",
-        False,
-    ),
-    (
-        "Meeting",
-        r"\b(?:(?:closed-door |bilateral |trilateral |first |second |third |fourth |fifth |sixth |inaugural |"
-        r"latest |next )meeting|met with|met on|met in|met at|\bmet\b|meeting (?:between|of|with)|"
-        r"(?:to|will|would) meet\b)",
-        False,
-    ),
-    ("Talks", r"\btalks\b", True),
-    (
-        "AgreementSigning",
-        r"\b(?:signed|signing|inked|initialed|initialled)\b|(?:-brokered|\d{4}) "
-        r"(?:peace |ceasefire |cease-fire )?"
-        r"(?:accord|agreement|deal|memorandum|declaration|treaty|protocols?)",
-        False,
-    ),
-    (
-        "Appointment",
-        r"\b(?:(?:was|were|been|be) (?:named|appointed|nominated|designated)|named as|"
-        r"appointed (?:as )?(?=[a-zA-Z]))|\bsworn in\b",
-        False,
-    ),
-    (
-        "Election",
-        r"\b(?:re-?elected|won (?:the |a )?(?:\w+ )?(?:election|vote|runoff)|(?:presidential|parliamentary|"
-        r"snap|general|local) elections?)\b",
-        False,
-    ),
-    (
-        "MilitaryOperation",
-        rf"\b(?:{_MOD}(?:offensive|counter-?terrorism operation|anti-terror(?:ism|ist)? operation|"
-        r"military operation)|liberat(?:ed|ing|ion of)|recaptur(?:ed|ing)|retook|retak(?:es|ing)|"
-        r"seiz(?:ed|ing)|"
-        r"took control|(?:\d{4} )?victory over)",
-        False,
-    ),
-    (
-        "War",
-        r"\b(?:fought (?:\w+ )?wars?|invaded|invasion of|engaged in a (?:\w+ )?(?:conflict|war)|went to war|"
-        r"waged (?:a )?war|(?:\d+-day |\d{4} )war)\b",
-        False,
-    ),
-    (
-        "BorderClosure",
-        r"\b(?:(?:shut|closed|sealed)(?: down)? (?:the |their |its )?(?:land )?borders?|"
-        r"borders? (?:was|were) (?:closed|shut|sealed)|closure of the border)\b",
-        False,
-    ),
-    (
-        "BorderOpening",
-        r"\b(?:borders? (?:was|were) (?:\w+ )?(?:re)?opened|(?:re)?opened (?:the |their |its )?"
-        r"(?:land )?borders?|reopening of the border)\b",
-        False,
-    ),
-    (
-        "DiplomaticRelationsEstablished",
-        r"\b(?:established diplomatic (?:relations|ties)|diplomatic (?:relations|ties)"
-        r"[^.]{0,40}\b(?:were|was) (?:officially )?established|launching (?:bilateral )?diplomatic ties)\b",
-        False,
-    ),
-    (
-        "RelationsSevered",
-        r"\b(?:(?i:relations|ties)\b[^.;]{0,90}?\b(?:were|was) (?:\w+ )?(?:severed|cut off|broken off)|"
-        r"(?:severed|cut off|broke off) (?:diplomatic )?(?:relations|ties))\b",
-        False,
-    ),
-    (
-        "Recognition",
-        r"\brecogni[sz](?:e|ed|es|ing)\s+(?:\w+(?:’s|'s)?\s+){0,3}(?:independence|sovereignty|statehood|"
-        r"state)\b",
-        False,
-    ),
-    ("Investment", r"\b(?:invested|will invest|to invest|investment (?:deal|agreement|package))\b", False),
-    ("MilitaryExercise", rf"\b{_MOD}(?:exercises?|drills?|war games)\b", False),
-    (
-        "Event",
-        r"\b(?:declared (?:its |their )?independence|declaration of independence|exodus|fled|"
-        r"mark(?:ing|ed|s)? the \w+ anniversary|restarted (?:\w+ ){0,2}flights|was elevated to)",
-        False,
-    ),
-)
-_COMPILED = tuple((kind, re.compile(pattern), needs) for kind, pattern, needs in TRIGGERS)
-_HELD_RE = re.compile(_HELD, re.I)
 _FUTURE = re.compile(
     r"(?<!political )(?<!good )(?<!the )\b(?:will(?! to\b)|shall|is to|are to|to be held|scheduled|"
     r"plans? to|planning to|set to|due to|upcoming|intends? to|agreed to|to meet|(?:is|are) expected to|"
@@ -170,7 +59,34 @@ class Sentence:
     mentions: list[Found] = field(default_factory=list)
     times: list[TimeExpression] = field(default_factory=list)
     masked: str = ""  # the text with quotations blanked out
-    triggers: list[tuple[int, int]] = field(default_factory=list)  # event trigger offsets within `masked`
+    found_triggers: list[Trigger] = field(default_factory=list)  # the event triggers of the sentence
+    doc: Doc | None = None  # the parsed article the sentence belongs to
+    triggers: list[tuple[int, int]] = field(default_factory=list)  # trigger offsets outside quotations
+
+    def outside_quotes(self, trigger: Trigger) -> bool:
+        """Return whether a trigger stands outside every quotation of the sentence."""
+        return self.masked[trigger.start - self.start : trigger.end - self.start] == trigger.text
+
+
+class TriggerMatch:
+    """A trigger seen as a match within its sentence (offsets relative to the sentence start)."""
+
+    def __init__(self, trigger: Trigger, sentence: Sentence):
+        self.trigger = trigger
+        self._start = trigger.start - sentence.start
+        self._end = trigger.end - sentence.start
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self._end
+
+    def group(self, _: int = 0) -> str:
+        return self.trigger.text
 
 
 class EventFinder:
@@ -203,6 +119,7 @@ class EventFinder:
         _carry_dates(events, where, published, self.gazetteer)
         for event in events:
             self._link_agreement(event, sentences)
+            date_by_dispatch(event, published)
         return [_well_formed(e) for e in events if e.participants or e.hosts or e.key]
 
     def _link_agreement(self, event: Event, sentences: list[Sentence]) -> None:
@@ -245,18 +162,18 @@ class EventFinder:
     def _sentence_events(self, sentence: Sentence, before: list[Sentence], published) -> list[Event]:
         out: list[Event] = []
         kinds_done: set[str] = set()
-        sentence.triggers = _trigger_spans(sentence)
-        for kind, pattern, needs_verb in _COMPILED:
-            if kind in kinds_done and kind != "War":
+        triggers = [t for t in sentence.found_triggers if sentence.outside_quotes(t)]
+        sentence.triggers = sorted({(t.start - sentence.start, t.end - sentence.start) for t in triggers})
+        for kind in KINDS.values():
+            if kind.name == "Statement":
                 continue
-            for match in pattern.finditer(sentence.masked):
-                if needs_verb and not _HELD_RE.search(sentence.masked):
-                    continue
+            for trigger in (t for t in triggers if t.kind == kind.name):
+                match = TriggerMatch(trigger, sentence)
                 if _hedged(sentence.masked, match.start()):
                     continue
-                out.extend(self._events_at(kind, match, sentence, before, published))
-                kinds_done.add(kind)
-                if kind != "Event":
+                out.extend(self._events_at(kind.name, match, sentence, before, published))
+                kinds_done.add(kind.name)
+                if not kind.several_per_sentence:
                     break  # a generic trigger names a happening of its own; other classes report one per sentence
         out.extend(self._statement(sentence, before, published, kinds_done, out))
         self._date_anniversaries(out)
@@ -422,13 +339,37 @@ class EventFinder:
             participants = [declarer]  # the state declaring independence, not the one it leaves
         if kind == "Visit":
             event.place = _place_after(sentence, trigger_at)
-        if kind in _PLACED_BY_TRIGGER:
+        within = kind_of(kind).placed_within
+        if within is not None:
             # "the Ankara talks" is no battlefield, "peace in the South Caucasus" not where words were said
-            event.place = _place_after(sentence, trigger_end, within=_PLACED_BY_TRIGGER[kind])
-        event.place = event.place or (None if kind in _PLACED_BY_TRIGGER else _place(sentence))
+            event.place = _place_after(sentence, trigger_end, within=within)
+        event.place = event.place or (None if within is not None else _place(sentence))
         event.participants = _unique(participants)
         event.hosts = _unique(hosts)
         event.mediators = _unique(mediators)
+        if declarer is None:
+            self._parsed_roles(event, kind, sentence, agents, trigger_at, trigger_end)
+
+    def _parsed_roles(self, event: Event, kind: str, sentence: Sentence, agents, start: int, end: int) -> None:
+        """Take participants, hosts, mediators and place from the parse where it names them."""
+        if sentence.doc is None:
+            return
+        roles = roles_of(sentence.doc, start, end)
+        participants = _named_in(agents, roles.participants)
+        hosts, mediators = _named_in(agents, roles.hosts), _named_in(agents, roles.mediators)
+        if roles.pronoun_subject and kind_of(kind).family != SPEECH:
+            participants = _unique(event.participants + participants)  # "he met X": he from the sentences before
+        countries = [k for k in participants if k.startswith("country/")]
+        if kind in _BETWEEN_STATES and len(countries) < 2:
+            return  # the story names the two states ("They shut down borders")
+        if len(participants) < 2 and kind_of(kind).family != SPEECH:
+            participants = _unique(participants + event.participants)  # the parse names one side: the sentence more
+        if participants or hosts:
+            event.participants = [k for k in participants if k not in hosts + mediators]
+            event.hosts = _unique(hosts + [h for h in event.hosts if h not in participants])
+            event.mediators = _unique(mediators + event.mediators)
+        place = _place_in(sentence, roles, kind_of(kind).placed_within, end)
+        event.place = place or event.place
 
     def _titled_holders(self, sentence: Sentence, after: int) -> list[str]:
         """Return the office holders a group title after a trigger names ("a meeting between Turkey and
@@ -496,11 +437,13 @@ class EventFinder:
         """
         if "Statement" in kinds_done:
             return []
-        match = _SPEECH.search(sentence.masked)
+        said = next((t for t in sentence.found_triggers if t.kind == "Statement" and sentence.outside_quotes(t)), None)
+        match = TriggerMatch(said, sentence) if said else None
         if not match or _hedged(sentence.masked, match.start()) or _attributes_quote(sentence, match):
             return []
         verb_at = sentence.start + match.start()
-        speakers = speaker_near(sentence, verb_at, before) or self.subject_group(sentence, before, verb_at, False)
+        speakers = self._parsed_speakers(sentence, match) or speaker_near(sentence, verb_at, before)
+        speakers = speakers or self.subject_group(sentence, before, verb_at, False)
         if not speakers:
             return []
         addressed = [m.key for m in sentence.mentions if m.is_agent and _ADDRESSING.search(_text_before(sentence, m))]
@@ -512,6 +455,14 @@ class EventFinder:
         event.hosts, event.mediators = [], []
         event.label = event_label(event, self.gazetteer)
         return [event]
+
+    def _parsed_speakers(self, sentence: Sentence, match: TriggerMatch) -> list[str]:
+        """Return the speakers the parse makes the subject of a speech verb ("India's Foreign Secretary said")."""
+        if sentence.doc is None:
+            return []
+        roles = roles_of(sentence.doc, match.trigger.start, match.trigger.end)
+        agents = [m for m in sentence.mentions if m.is_agent and not _inside_quote(sentence, m)]
+        return [] if roles.pronoun_subject else _named_in(agents, roles.participants[:4])
 
     def _named_happenings(self, sentence, before, published, found: list[Event]) -> list[Event]:
         """Report each named war or operation a sentence speaks of, if it is dated or has parties there."""
@@ -557,9 +508,19 @@ class EventFinder:
         link_happening(event, years, self.happenings)
 
 
+def date_by_dispatch(event: Event, dispatch: TimeValue | dt.date | None) -> None:
+    """Date words said with no date of their own by the dispatch reporting them (day, or month of a window)."""
+    if event.date is not None or event.time_expression or kind_of(event.kind).family != SPEECH or dispatch is None:
+        return
+    if isinstance(dispatch, dt.date):
+        dispatch = TimeValue(dispatch.isoformat(), "day")
+    event.date = dispatch
+    event.date_basis = "dispatch"
+
+
 def link_happening(event: Event, years: tuple[int, int] | None, happenings: dict) -> None:
     """Give an event the slug of the named happening it is, matched by class, parties and time."""
-    if event.kind not in _LINKED_BY_PARTIES or event.key:
+    if not kind_of(event.kind).linked_by_parties or event.key:
         return
     countries = {p for p in event.participants if p.startswith("country/")}
     candidates = []
@@ -591,18 +552,9 @@ def years_of(value: str) -> tuple[int, int]:
     return int(value[:4]), int(value[:4])
 
 
-_ARMED = ("War", "MilitaryOperation")
-_LINKED_BY_PARTIES = (*_ARMED, "DiplomaticRelationsEstablished")
+_ARMED = of_family(ARMED)
 #: Event classes between two states, whose parties are those of the trigger's clause or of the story.
-_BETWEEN_STATES = ("RelationsSevered", "DiplomaticRelationsEstablished", "BorderClosure", "BorderOpening")
-#: Event classes placed only by a place this close after their trigger ("signed … in Zurich", "said in Baku").
-_PLACED_BY_TRIGGER = {
-    "War": 40,
-    "MilitaryOperation": 40,
-    "AgreementSigning": 40,
-    "Statement": 20,
-    **dict.fromkeys(_BETWEEN_STATES, 30),
-}
+_BETWEEN_STATES = of_family(BETWEEN_STATES)
 _ADDRESSING = re.compile(r"\b(?:addressing|addressed|told|in a speech to|in an address to)\s+(?:the\s+)?$", re.I)
 _WITH = re.compile(r"\bwith\s+(?:(?:his|her|their|its|the)\s+)?(?:[\w’'-]+\s+){0,3}$", re.I)
 _GROUP_TITLE = re.compile(r"\b(?P<title>" + "|".join(sorted(lexicon.GROUP_TITLES, key=len, reverse=True)) + r")\b")
@@ -704,14 +656,7 @@ def _text_before(sentence: Sentence, mention: Found) -> str:
     return sentence.text[: mention.start - sentence.start]
 
 
-_ENCOUNTERS = ("Meeting", "Talks", "PhoneCall", "PressConference", "Summit", "Visit")
-
-
-def _trigger_spans(sentence: Sentence) -> list[tuple[int, int]]:
-    """Return where every event trigger and speech verb of the sentence stands (offsets in the sentence)."""
-    spans = [m.span() for _, pattern, _ in _COMPILED for m in pattern.finditer(sentence.masked)]
-    spans += [m.span() for m in _SPEECH.finditer(sentence.masked)]
-    return sorted(set(spans))
+_ENCOUNTERS = of_family(ENCOUNTER)
 
 
 def _owner(time: TimeExpression, sentence: Sentence) -> int | None:
@@ -953,6 +898,23 @@ def _dateline(sentence: Sentence, mention: Found) -> bool:
     return opens and words.isupper() and bool(_DATELINE.match(sentence.text, mention.end - sentence.start))
 
 
+def _named_in(agents: list[Found], spans: list[tuple[int, int]]) -> list[str]:
+    """Return the keys of the agents named inside the character spans, in text order."""
+    return _unique([m.key for m in agents if any(s <= m.start and m.end <= e for s, e in spans)])
+
+
+def _place_in(sentence: Sentence, roles: Roles, within: int | None, trigger_end: int) -> str | None:
+    """Return the literal place of the event's "in"/"at" phrases (close after the trigger if its kind says so)."""
+    for mention in sentence.mentions:
+        if mention.kind != "Place" or not mention.literal or _dateline(sentence, mention):
+            continue
+        if within is not None and not 0 <= mention.start - trigger_end <= within:
+            continue
+        if any(s <= mention.start and mention.end <= e for s, e in roles.places):
+            return mention.key
+    return None
+
+
 def _evidence(sentence: Sentence) -> Span:
     return Span(sentence.start, sentence.end, sentence.text)
 
@@ -1073,7 +1035,7 @@ def _date_consequences(reported: list[tuple[Span, Event]]) -> None:
 _SAME_TIME = re.compile(
     r"(?i)(?:during|in|at|around) (?:this|that|the same) (?:period|time|year|month)\b|at the time\b"
 )
-_STORY_KINDS = {"Meeting", "Talks", "PressConference", "Visit", "Statement", "PhoneCall"}
+_STORY_KINDS = {k.name for k in KINDS.values() if k.story}
 
 
 def _carry_dates(events: list[Event], where: dict[int, int], published, gazetteer: Gazetteer) -> None:

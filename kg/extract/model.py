@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from kg.extract.kinds import EVENT_CLASSES
+
 if TYPE_CHECKING:
     from kg.articles import Article
 
@@ -23,29 +25,8 @@ ENTITY_KINDS = {
     "Event": "event",  # named happenings in the reference data: wars, offensives, processes
 }
 
-#: Event classes of the ontology contract (local names under dip:).
-EVENT_KINDS = (
-    "Meeting",
-    "Visit",
-    "PressConference",
-    "PhoneCall",
-    "Talks",
-    "Statement",
-    "AgreementSigning",
-    "Appointment",
-    "Election",
-    "MilitaryOperation",
-    "War",
-    "BorderClosure",
-    "BorderOpening",
-    "DiplomaticRelationsEstablished",
-    "RelationsSevered",
-    "Recognition",
-    "Summit",
-    "Investment",
-    "MilitaryExercise",
-    "Event",
-)
+#: Event classes of the ontology contract (local names under dip:), from the table of event kinds.
+EVENT_KINDS = EVENT_CLASSES
 
 Precision = Literal["day", "month", "year"]
 
@@ -106,6 +87,7 @@ class Event:
     label: str | None = None  # readable title, e.g. "Meeting of Bayramov and Fidan in Ankara"
     time_expression: str | None = None  # a relative date left unresolved for want of an anchor ("on Tuesday")
     trigger: Span | None = None  # the words that report the event ("held talks", "a 44-day war")
+    date_basis: str | None = None  # "dispatch": dated by the article reporting it, which gives no date of its own
 
 
 @dataclass

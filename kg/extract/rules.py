@@ -5,49 +5,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-import spacy
 from rdflib import Graph
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.articles import Article
+from kg.config import DEFAULTS
 from kg.extract.borders import find_border
 from kg.extract.dates import find_time_expressions
 from kg.extract.entities import EntityFinder
 from kg.extract.events import EventFinder, Sentence, describe_agreement, happening_mentions
 from kg.extract.happenings import described_happenings
 from kg.extract.model import Extraction, Mention, Span
+from kg.extract.pipeline import load_pipeline
 from kg.extract.quotes import MIN_WORDS, QuoteFinder, find_quote_regions, mask_quotes
 from kg.extract.relations import find_relations
+from kg.extract.triggers import Trigger, TriggerMatcher
 from kg.reference import Gazetteer, load_reference
-
-
-@Language.component("newline_sentences")
-def newline_sentences(doc: Doc) -> Doc:
-    """Start a new sentence after every line break: headlines and paragraphs never run together.
-
-    A full stop with no space after it is inside a name ("Caliber.Az", "Report.az"), not at a sentence end.
-    """
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if "\n" in previous.text or "\n" in previous.whitespace_:
-            token.is_sent_start = True
-        elif previous.text == "." and not previous.whitespace_ and token.text[:1].isalpha():
-            token.is_sent_start = False
-    return doc
 
 
 class RuleExtractor:
     """Extract entities, events, quotes and relations from articles with deterministic, explainable rules."""
 
-    def __init__(self, reference: Graph | None = None):
+    def __init__(self, reference: Graph | None = None, model: str = DEFAULTS["SPACY_MODEL"]):
         self.gazetteer = Gazetteer.from_graph(reference if reference is not None else load_reference())
-        self.nlp = spacy.blank("en")
-        self.nlp.add_pipe("sentencizer")
-        self.nlp.add_pipe("newline_sentences")
+        self.nlp = load_pipeline(model)
         self.entities = EntityFinder(self.nlp, self.gazetteer)
         self.events = EventFinder(self.gazetteer)
         self.quotes = QuoteFinder(self.events.subject_group)
+        self.triggers = TriggerMatcher(self.nlp.vocab)
 
     def __call__(self, article: Article) -> Extraction:
         """Return everything the rules find in one article."""
@@ -64,7 +49,7 @@ class RuleExtractor:
         regions = find_quote_regions(text)
         # Scare quotes ("a “counterterrorism operation”") are the article's own words: only quotations are masked.
         masked = mask_quotes(text, [r for r in regions if len(r.inner(text).split()) >= MIN_WORDS])
-        sentences = _sentences(doc, masked, found)
+        sentences = _sentences(doc, masked, found, self.triggers(doc))
         events = self.events(sentences, article.published)
         mentions = [Mention(m.key, Span(m.start, m.end, text[m.start : m.end])) for m in found]
         named = {m.entity for m in mentions}
@@ -105,7 +90,7 @@ def _agreement_mentions(events, text: str) -> list[Mention]:
     return out
 
 
-def _sentences(doc: Doc, masked: str, found) -> list[Sentence]:
+def _sentences(doc: Doc, masked: str, found, triggers: list[Trigger]) -> list[Sentence]:
     text = doc.text
     times = find_time_expressions(text)
     out = []
@@ -125,6 +110,8 @@ def _sentences(doc: Doc, masked: str, found) -> list[Sentence]:
                 mentions=[m for m in found if start <= m.start < end],
                 times=[t for t in times if start <= t.start < end],
                 masked=masked[start:end],
+                found_triggers=[t for t in triggers if start <= t.start < end],
+                doc=doc,
             )
         )
     return out

@@ -7,16 +7,18 @@ deployment: it is parsed with the deployment's base IRI as `publicID`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 
 from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from kg.ids import DEFAULT_BASE, DIP
+from kg.ids import DEFAULT_BASE, DIP, slugify
 
 REFERENCE_FILE = "entities.ttl"
+STATES_FILE = "states.json"  # UN member and observer states, vendored from npm world-countries by `make vendor`
 SCHEMA = Namespace("https://schema.org/")
 
 #: Ontology classes of reference entities → Extraction entity kinds (see kg.extract.model.ENTITY_KINDS).
@@ -30,6 +32,12 @@ def load_reference(base: str = DEFAULT_BASE) -> Graph:
     graph = Graph()
     graph.parse(data=text, format="turtle", publicID=base)
     return graph
+
+
+def load_states() -> list[dict]:
+    """Return the UN member and observer states of the vendored dataset (names, demonyms, capitals)."""
+    text = resources.files(__package__).joinpath(STATES_FILE).read_text(encoding="utf-8")
+    return json.loads(text)["states"]
 
 
 def fold(text: str) -> str:
@@ -58,6 +66,7 @@ class ReferenceEntity:
     end: str | None = None
     participants: tuple[str, ...] = ()  # parties of a named happening or of an agreement
     signed: str | None = None  # signing date of an agreement
+    curated: bool = True  # False: known only from the states dataset (names, no external IDs)
 
 
 @dataclass(frozen=True)
@@ -114,7 +123,25 @@ class Gazetteer:
             else:
                 gazetteer.entities[key(node)] = _entity(graph, node, kind, key)
         gazetteer.holdings.sort(key=lambda h: (h.position, h.start or ""))
+        gazetteer.add_states(load_states())
         return gazetteer
+
+    def add_states(self, states: list[dict]) -> None:
+        """Know every state of `states` by its names and demonyms; curated countries gain the names they lack."""
+        curated = {fold(name).casefold(): e for e in self.entities.values() if e.kind == "Country" for name in e.names}
+        for state in states:
+            names = (state["name"], *state["names"])
+            demonyms = tuple(state["demonyms"]) + tuple(d + "s" for d in state["demonyms"] if d.endswith("n"))
+            known = next((curated[fold(n).casefold()] for n in names if fold(n).casefold() in curated), None)
+            if known is None:
+                key = f"country/{slugify(state['name'])}"
+                self.entities[key] = ReferenceEntity(key, "Country", state["name"], names, demonyms, curated=False)
+            else:
+                self.entities[known.key] = replace(
+                    known,
+                    names=tuple(dict.fromkeys((*known.names, *names))),
+                    demonyms=tuple(dict.fromkeys((*known.demonyms, *demonyms))),
+                )
 
     def surface_forms(self) -> dict[str, set[str]]:
         """Map every surface form (labels, alt labels and their spelling variants) to entity keys.

@@ -1,0 +1,139 @@
+"""Who took part in an event, who hosted or mediated it, and where: read from the dependency parse.
+
+The trigger's clause is found first (a noun trigger, "held a meeting", belongs to the verb it is the object
+or subject of); its subjects and objects with their coordinated and appositive names are the participants;
+"with" and "between" phrases add partners; "hosted by" / "at the invitation of" give hosts; "mediated by"
+or "X-brokered" give mediators; "in"/"at" phrases give the place. The speaker of words that report an event
+("…, the minister said") is not one of its participants: the reporting verb is above the clause, not in it.
+A pronoun subject ("he", "they") leaves the participants to the sentences before (`None` participants).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+OBJECTS = ("dobj", "attr", "dative")
+PARTNER_PREPOSITIONS = ("with", "between", "among", "to")
+HOST_PHRASES = (("host", "by"), ("invitation", "of"), ("guest", "of"), ("organize", "by"), ("organise", "by"))
+MEDIATOR_PHRASES = (("mediate", "by"), ("broker", "by"), ("mediation", "of"))
+PLACE_PREPOSITIONS = ("in", "at")
+_TAKES_OBJECT_AS_PARTY = {"meet", "visit", "call", "phone", "host", "receive", "welcome", "sever", "establish", "sign"}
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "both", "who"}
+_CLAUSE_EDGES = ("relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "punct", "prep", "cc")
+
+
+@dataclass
+class Roles:
+    """The agents and place the parse gives an event (character spans of the names)."""
+
+    participants: list[tuple[int, int]] = field(default_factory=list)
+    hosts: list[tuple[int, int]] = field(default_factory=list)
+    mediators: list[tuple[int, int]] = field(default_factory=list)
+    places: list[tuple[int, int]] = field(default_factory=list)
+    pronoun_subject: bool = False  # the clause's subject is a pronoun: the story gives the participants
+
+
+def clause_verb(token: Token) -> Token | None:
+    """Return the verb a trigger word is the object of ("meeting" in "will hold a meeting" → hold), the
+    trigger itself if it is a verb, else None (a noun in a phrase of its own: "the start of talks with X")."""
+    if token.pos_ in ("VERB", "AUX"):
+        return token
+    while token.dep_ in ("compound", "conj") and token.head is not token:
+        token = token.head
+    if token.dep_ in OBJECTS and token.head.pos_ in ("VERB", "AUX"):
+        return token.head
+    return None
+
+
+def roles_of(doc: Doc, start: int, end: int) -> Roles:
+    """Return the roles the parse gives the event whose trigger spans characters `start`–`end`."""
+    trigger = doc.char_span(start, end, alignment_mode="expand")
+    if trigger is None:
+        return Roles()
+    root = trigger.root
+    verb = clause_verb(root)
+    roles = Roles()
+    for subject in _subjects(verb) if verb is not None else []:
+        if subject.lower_ in _PRONOUNS:
+            roles.pronoun_subject = True
+        roles.participants += _names(subject)
+    if verb is not None and verb.lemma_ in _TAKES_OBJECT_AS_PARTY:
+        for child in verb.children:
+            if child.dep_ in OBJECTS:
+                roles.participants += _names(child)
+    for head in {verb or root, root}:
+        _phrases(head, roles)
+    for modifier in root.children:
+        if modifier.dep_ in ("poss", "compound", "amod", "nmod") and root.pos_ == "NOUN":
+            roles.participants += _names(modifier)
+    return roles
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """Return the subjects of a verb, or of the verb it depends on ("agreed to meet", "will hold")."""
+    current = verb
+    for _ in range(3):
+        found = [c for c in current.children if c.dep_ in SUBJECTS]
+        if found:
+            return found
+        if current.dep_ in ("xcomp", "conj", "advcl") and current.head is not current:
+            current = current.head
+        else:
+            break
+    return []
+
+
+def _phrases(head: Token, roles: Roles) -> None:
+    """Add the partners, hosts, mediators and places of the prepositional phrases under `head`."""
+    for child in head.children:
+        if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+            target = roles.hosts if head.lemma_ in {h for h, _ in HOST_PHRASES} else None
+            target = roles.mediators if head.lemma_ in {m for m, _ in MEDIATOR_PHRASES} else target
+            if target is None:
+                target = roles.participants
+            for pobj in _pobjs(child):
+                target += _names(pobj)
+        elif child.dep_ == "prep" and child.lower_ in PARTNER_PREPOSITIONS:
+            for pobj in _pobjs(child):
+                roles.participants += _names(pobj)
+        elif child.dep_ == "prep" and child.lower_ in PLACE_PREPOSITIONS:
+            for pobj in _pobjs(child):
+                roles.places += _names(pobj)
+        elif child.dep_ == "prep" and child.lower_ == "of" and (head.lemma_, "of") in HOST_PHRASES:
+            for pobj in _pobjs(child):
+                roles.hosts += _names(pobj)
+        elif child.dep_ == "acl" and child.lemma_ in {h for h, _ in HOST_PHRASES + MEDIATOR_PHRASES}:
+            _phrases(child, roles)
+        elif child.dep_ == "prep" and child.lower_ == "at":
+            for pobj in _pobjs(child):
+                _phrases(pobj, roles)
+
+
+def _pobjs(preposition: Token) -> list[Token]:
+    return [c for c in preposition.children if c.dep_ == "pobj"]
+
+
+def _names(head: Token) -> list[tuple[int, int]]:
+    """Return the character span of a noun phrase and of every phrase coordinated or in apposition with it."""
+    out = []
+    for token in [head, *_coordinated(head)]:
+        left, right = token, token
+        for child in token.children:
+            if child.dep_ in _CLAUSE_EDGES or child.dep_ in ("conj", "appos"):
+                continue
+            left = min(left, child.left_edge, key=lambda t: t.i)
+            right = max(right, child.right_edge, key=lambda t: t.i)
+        out.append((left.idx, right.idx + len(right)))
+    return out
+
+
+def _coordinated(head: Token) -> list[Token]:
+    """Return the names coordinated with or in apposition to `head` ("Modi and Xi", "his counterpart Lavrov")."""
+    out = []
+    for child in head.children:
+        if child.dep_ in ("conj", "appos"):
+            out += [child, *_coordinated(child)]
+    return out
