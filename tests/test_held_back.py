@@ -239,3 +239,14 @@ def test_a_build_killed_while_writing_the_held_back_report_leaves_the_live_relea
     assert (live / "dumps" / "manifest.json").read_bytes() == manifest
     assert build(str(articles), "--data-dir", str(data))[0] == EXIT_HELD_BACK
     assert not list((data / "releases").glob(".tmp-*"))
+
+
+def test_the_readme_and_help_document_holding_back_and_its_exit_code(capsys):
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "**3**" in readme and "`kg build --strict`" in readme and "`dumps/held-back.txt`" in readme
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--strict" in help_text and "exit code 3" in help_text
