@@ -20,7 +20,8 @@ import spacy
 from rdflib import RDF, RDFS
 
 from kg.articles import Article
-from kg.extract import RuleExtractor, resolve_events
+from kg.extract.coreference import resolve_events
+from kg.extract.rules import RuleExtractor
 from kg.ids import DIP
 from kg.reference import load_reference
 

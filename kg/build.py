@@ -16,11 +16,13 @@ from kg import config
 from kg.articles import Article, read_articles
 from kg.cli import EXIT_ERROR, EXIT_HELD_BACK, EXIT_NONCONFORMING, EXIT_OK
 from kg.errors import ArticleError, PublishError
-from kg.extract import RuleExtractor, resolve_events
+from kg.extract.coreference import resolve_events
 from kg.extract.model import Extraction
-from kg.mapping import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE, Build, Mapper, load_turtle
+from kg.extract.rules import RuleExtractor
+from kg.mapping import Build, Mapper
 from kg.publish import publish_atomically, write_failed_report
 from kg.reference import load_reference
+from kg.terms import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE, load_turtle
 from kg.validate import HeldBack, ValidationResult, blame, load_shapes, validate
 
 Progress = Callable[[str, int, int], None]

@@ -5,33 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 import kg
 from kg.extract.model import Event, Extraction, Quote, Relation, Span, TimeValue
 from kg.ids import DIP, DIPST, IRIs, slugify
-
-SCHEMA = Namespace("https://schema.org/")
-# ontology/ and shapes/ live at the top of the repository; kg/data links them into the installed package.
-DATA_DIR = Path(__file__).resolve().parent / "data"
-ONTOLOGY_FILE = DATA_DIR / "ontology" / "diplomacy.ttl"
-SHAPES_FILE = DATA_DIR / "shapes" / "diplomacy-shapes.ttl"
+from kg.terms import PREFIXES, SCHEMA
 
 _DATATYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
-PREFIXES = {
-    "dip": DIP,
-    "dipst": DIPST,
-    "schema": SCHEMA,
-    "prov": PROV,
-    "dct": DCTERMS,
-    "skos": SKOS,
-    "owl": OWL,
-    "xsd": XSD,
-    "rdfs": RDFS,
-}
 
 
 @dataclass
@@ -249,8 +232,3 @@ class _Counter:
 def _copy(source: Graph, target: Graph) -> None:
     for triple in source:
         target.add(triple)
-
-
-def load_turtle(path: Path) -> Graph:
-    """Parse a Turtle file of the project (ontology or shapes)."""
-    return Graph().parse(path, format="turtle")

@@ -13,8 +13,8 @@ from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from kg.ids import DEFAULT_BASE, DIP
-from kg.mapping import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
 from kg.publish import publish_atomically
+from kg.terms import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
 
 BASE = DEFAULT_BASE
 BUILD_ID = "20240901T120000000000Z"

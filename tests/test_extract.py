@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from kg.articles import Article
-from kg.extract import RuleExtractor, resolve_events
+from kg.extract.coreference import resolve_events
 from kg.extract.model import Extraction
+from kg.extract.rules import RuleExtractor
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from kg.ids import DIP
-from kg.mapping import ONTOLOGY_FILE, SHAPES_FILE
 from kg.publish import publish_atomically
+from kg.terms import ONTOLOGY_FILE, SHAPES_FILE
 from kg.web import create_app
 from kg.web.describe import Segment, highlight, human_date, opening_words, readable
 from kg.web.docs import SH

@@ -1,6 +1,5 @@
-"""Extraction: from a cleaned article to plain data (entities, mentions, events, quotes, relations)."""
+"""Extraction: from a cleaned article to plain data (entities, mentions, events, quotes, relations).
 
-from kg.extract.coreference import resolve_events
-from kg.extract.rules import RuleExtractor
-
-__all__ = ["RuleExtractor", "resolve_events"]
+The extractor is `kg.extract.rules.RuleExtractor`; cross-article resolution is `kg.extract.coreference.resolve_events`.
+Nothing is imported here, so that reading the plain data model does not load spaCy.
+"""

@@ -64,7 +64,8 @@ def roles_of(doc: Doc, start: int, end: int) -> Roles:
         for child in verb.children:
             if child.dep_ in OBJECTS:
                 roles.participants += _names(child)
-    for head in {verb or root, root}:
+    objects = [c for c in verb.children if c.dep_ in OBJECTS] if verb is not None else []
+    for head in {verb or root, root, *objects}:  # "severed relations with Hungary": the object's partners too
         _phrases(head, roles)
     for modifier in root.children:
         if modifier.dep_ in ("poss", "compound", "amod", "nmod") and root.pos_ == "NOUN":

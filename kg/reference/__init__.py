@@ -12,14 +12,14 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
-from rdflib import RDF, RDFS, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
 
 from kg.ids import DEFAULT_BASE, DIP, slugify
+from kg.terms import SCHEMA
 
 REFERENCE_FILE = "entities.ttl"
 STATES_FILE = "states.json"  # UN member and observer states, vendored from npm world-countries by `make vendor`
-SCHEMA = Namespace("https://schema.org/")
 
 #: Ontology classes of reference entities → Extraction entity kinds (see kg.extract.model.ENTITY_KINDS).
 _ENTITY_CLASSES = ("Country", "Person", "Place", "Organization", "Agreement", "InfrastructureProject")

@@ -15,10 +15,10 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, SKOS
 
-from kg import mapping
+from kg import terms
+from kg.terms import SCHEMA
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-SCHEMA = Namespace("https://schema.org/")
 VANN = Namespace("http://purl.org/vocab/vann/")
 _ALIGNMENTS = (
     SKOS.closeMatch,
@@ -57,12 +57,12 @@ class ShapeDoc:
 
 def ontology_file() -> Path:
     """Return the path of the ontology's Turtle file."""
-    return mapping.ONTOLOGY_FILE
+    return terms.ONTOLOGY_FILE
 
 
 def shapes_file() -> Path:
     """Return the path of the shapes' Turtle file."""
-    return mapping.SHAPES_FILE
+    return terms.SHAPES_FILE
 
 
 @functools.lru_cache(maxsize=4)
