@@ -65,6 +65,7 @@ from kg.extract.sentences import (
     unique,
 )
 from kg.extract.story import (
+    GROUP_SUBJECT,
     GROUP_TITLE,
     antecedent_mentions,
     declaring_state,
@@ -442,7 +443,7 @@ class EventFinder:
                 return unique(holders)
             if countries:
                 return unique(countries)
-        if any(re.match(rf"{re.escape(a)}\b", head) for a in lexicon.GROUP_ANAPHORA):
+        if GROUP_SUBJECT.match(head):
             if len([m for m in sentence.mentions if m.is_agent and m.end <= at]) >= 2:
                 return []  # the group is named right there ("the two leaders, Aliyev and Pashinyan, met")
             group = story_antecedents(sentence, before, persons, self.past)

@@ -125,9 +125,19 @@ def coordinated(sentence: Sentence, a: Found, b: Found) -> bool:
     return bool(re.fullmatch(r"\s*(?:,|and|,\s*and|&)\s*(?:(?:his|her|its|their)\s+(?:[\w-]+\s+){0,4})?", between))
 
 
+#: A subject standing for a group named before: "the two countries", "the Caucasus rivals", "they", "both".
+GROUP_SUBJECT = re.compile(
+    r"(?:(?:the|both|the two|all)\s+(?:two\s+)?(?:[\w-]+\s+)?(?:"
+    + "|".join(re.escape(n) for n in lexicon.GROUP_NOUNS)
+    + r")|"
+    + "|".join(re.escape(p) for p in lexicon.GROUP_PRONOUNS)
+    + r")\b"
+)
+
+
 def needs_antecedent(sentence: Sentence, agents: list[Found]) -> bool:
     head = sentence.masked.lstrip().lower()
-    return len(agents) < 2 and any(re.match(rf"{re.escape(a)}\b", head) for a in lexicon.GROUP_ANAPHORA)
+    return len(agents) < 2 and bool(GROUP_SUBJECT.match(head))
 
 
 def story_antecedents(
