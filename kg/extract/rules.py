@@ -10,6 +10,7 @@ from rdflib import Graph
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg import config
 from kg.articles import Article
 from kg.extract.borders import find_border
 from kg.extract.dates import find_time_expressions
@@ -17,7 +18,8 @@ from kg.extract.entities import EntityFinder
 from kg.extract.events import EventFinder, Sentence, describe_agreement, happening_mentions
 from kg.extract.happenings import described_happenings
 from kg.extract.model import Extraction, Mention, Span
-from kg.extract.quotes import MIN_WORDS, QuoteFinder, find_quote_regions, mask_quotes
+from kg.extract.pipeline import load_pipeline
+from kg.extract.quotes import find_quotes, mask_quotes, quote_regions
 from kg.extract.relations import find_relations
 from kg.reference import Gazetteer, load_reference
 
@@ -40,14 +42,15 @@ def newline_sentences(doc: Doc) -> Doc:
 class RuleExtractor:
     """Extract entities, events, quotes and relations from articles with deterministic, explainable rules."""
 
-    def __init__(self, reference: Graph | None = None):
+    def __init__(self, reference: Graph | None = None, model: str | None = None):
         self.gazetteer = Gazetteer.from_graph(reference if reference is not None else load_reference())
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
         self.nlp.add_pipe("newline_sentences")
         self.entities = EntityFinder(self.nlp, self.gazetteer)
         self.events = EventFinder(self.gazetteer)
-        self.quotes = QuoteFinder(self.events.subject_group)
+        # Quotes read the trained pipeline's parse; the rest of the rules still run on the blank pipeline.
+        self.parser = load_pipeline(model or config.load()["SPACY_MODEL"])
 
     def __call__(self, article: Article) -> Extraction:
         """Return everything the rules find in one article."""
@@ -61,9 +64,9 @@ class RuleExtractor:
     def _extract(self, article: Article, doc: Doc) -> Extraction:
         text = article.text
         found, entities = self.entities(doc, article.published)
-        regions = find_quote_regions(text)
+        regions = quote_regions(text)
         # Scare quotes ("a “counterterrorism operation”") are the article's own words: only quotations are masked.
-        masked = mask_quotes(text, [r for r in regions if len(r.inner(text).split()) >= MIN_WORDS])
+        masked = mask_quotes(text, [r for r in regions if not r.is_short(text)])
         sentences = _sentences(doc, masked, found)
         events = self.events(sentences, article.published)
         mentions = [Mention(m.key, Span(m.start, m.end, text[m.start : m.end])) for m in found]
@@ -88,7 +91,7 @@ class RuleExtractor:
             entities=entities,
             mentions=mentions,
             events=events,
-            quotes=self.quotes(text, regions, sentences, events),
+            quotes=find_quotes(self.parser(text), found, events),
             relations=relations,
         )
 
