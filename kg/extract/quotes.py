@@ -23,6 +23,7 @@ with that word.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -34,6 +35,7 @@ from spacy.vocab import Vocab
 from kg.errors import ConfigError
 from kg.extract.entities import Found
 from kg.extract.model import Event, Quote, Span
+from kg.reference import fold
 
 SPEECH_FILE = "patterns/speech.jsonl"
 SHORT_WORDS = 3  # a quotation of this many words or fewer needs a frame of its own sentence
@@ -68,6 +70,8 @@ _CLAUSAL = frozenset(
 _SIDE_FRAMES = frozenset(("parataxis", "advcl", "acl", "ccomp"))  # "The region, he said, has “…”"
 _AT_EVENT = frozenset(("at", "during", "after", "on", "following"))
 _PERSON_PRONOUNS = frozenset(("he", "she"))
+# The line an embedded social-media post ends with: "— Name (@handle) February 11, 2023".
+_SIGNATURE = re.compile(r"^[ \t]*[—–][ \t]*(?P<name>[^\n(]+?)[ \t]*\(@\w+\)[^\n]*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -218,7 +222,7 @@ class _Reading:
     labels: dict[int, str]  # token index -> SPEECH, NAMING, DOCUMENT, PEOPLE or STATES
     mention_at: dict[int, Found]  # token index -> the agent mention covering it
     quoted: set[int]  # token indices inside quotations
-    subject_people: list[tuple[int, str]] = field(default_factory=list)  # (offset, person) of named subjects
+    subject_people: list[tuple[int, str | None]] = field(default_factory=list)  # (offset, person or None: unknown)
     authors: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, who) of documents
     bodies: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, who) of bodies and states as subjects
     paragraph_speakers: dict[int, list[str]] = field(default_factory=dict)  # paragraph start -> last speakers
@@ -240,7 +244,43 @@ def find_quotes(doc: Doc, mentions: list[Found], events: list[Event]) -> list[Qu
         reading.paragraph_speakers[_paragraph_start(text, region.start)] = speakers
         said_at = _said_at(verb, events) if verb is not None else None
         quotes += _quotes(region, verb, speakers, said_at, doc)
+    return sorted(quotes + _posts(text, mentions, regions), key=lambda q: q.evidence.start)
+
+
+def _posts(text: str, mentions: list[Found], regions: list[QuoteRegion]) -> list[Quote]:
+    """Return the embedded posts: the paragraph above a signature line, said by the account holder it names."""
+    quotes = []
+    for signature in _SIGNATURE.finditer(text):
+        post = _previous_paragraph(text, signature.start())
+        if post is None or _SIGNATURE.match(text, post[0]) or _overlaps(post, regions):
+            continue
+        speaker = _account_holder(text, signature, mentions)
+        start, end = _trimmed(text, *post)
+        if speaker and start < end:
+            evidence = Span(start, signature.end(), text[start : signature.end()])
+            quotes.append(Quote(speaker, text[start:end], evidence))
     return quotes
+
+
+def _overlaps(paragraph: tuple[int, int], regions: list[QuoteRegion]) -> bool:
+    return any(r.start < paragraph[1] and paragraph[0] < r.end for r in regions)
+
+
+def _account_holder(text: str, signature: re.Match, mentions: list[Found]) -> str | None:
+    """Return the person a signature names: a mention on the line, else an earlier person of that surname."""
+    start, end = signature.span("name")
+    on_line = [m for m in mentions if m.is_agent and start <= m.start < end]
+    if on_line:
+        return on_line[0].key
+    surname = _folded_words(signature.group("name"))[-1:]
+    for mention in reversed([m for m in mentions if m.kind == "Person" and m.start < start]):
+        if _folded_words(text[mention.start : mention.end])[-1:] == surname:
+            return mention.key
+    return None
+
+
+def _folded_words(name: str) -> list[str]:
+    return fold(name).casefold().split()
 
 
 def _read(doc: Doc, mentions: list[Found], regions: list[QuoteRegion]) -> _Reading:
@@ -272,12 +312,20 @@ def _remember_subjects(reading: _Reading) -> None:
             named = _named_one(token, reading)
             if named and named.kind == "Person":
                 reading.subject_people.append((token.idx, named.key))
+            elif named is None and _personal(token, reading):
+                reading.subject_people.append((token.idx, None))  # a person nobody knows: "he" is not an earlier one
             elif named:
                 reading.bodies.append((token.idx, [named.key]))
         if reading.labels.get(token.i) == "DOCUMENT":
             author = _author(token, reading)
             if author:
                 reading.authors.append((token.idx, author))
+
+
+def _personal(subject: Token, reading: _Reading) -> bool:
+    """Return whether an unresolved subject is a person ("Foreign Secretary Vikram Misri", "the spokesman")."""
+    singular = subject.tag_ in ("NN", "NNP")
+    return singular and (subject.ent_type_ == "PERSON" or reading.labels.get(subject.i) == "PEOPLE")
 
 
 # --- frames ---------------------------------------------------------------------------------------------------------
@@ -426,7 +474,7 @@ def _who(subject: Token, reading: _Reading) -> list[str]:
     lower = subject.lower_
     if lower in _PERSON_PRONOUNS:
         earlier = [key for at, key in reading.subject_people if at < subject.idx]
-        return earlier[-1:]
+        return [earlier[-1]] if earlier and earlier[-1] else []
     if subject.tag_ in ("WP", "WDT") and subject.head.dep_ in ("relcl", "acl"):
         return _who(subject.head.head, reading)  # "Trump, who called it …"
     named = _unique([m.key for m in (_named_one(t, reading) for t in (subject, *subject.conjuncts)) if m])
@@ -455,8 +503,10 @@ def _named_one(head: Token, reading: _Reading) -> Found | None:
             (of if child.lower_ in ("of", "for", "from") else []).extend(child.subtree)
         else:
             core.extend(child.subtree)
+    personal = _personal(head, reading)
     for tokens in (core, of):
         found = [reading.mention_at[t.i] for t in tokens if t.i in reading.mention_at]
+        found = [m for m in found if m.kind == "Person" or not personal]  # "India's foreign secretary" is not India
         if found:
             return min(found, key=_speaker_rank)
     return None
