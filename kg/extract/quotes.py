@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -68,6 +69,7 @@ _CLAUSAL = frozenset(
     ]
 )
 _SIDE_FRAMES = frozenset(("parataxis", "advcl", "acl", "ccomp"))  # "The region, he said, has “…”"
+_BESIDE = frozenset(("appos", "compound", "flat"))  # names that are the head's referent: "the envoy, Kilic"
 _AT_EVENT = frozenset(("at", "during", "after", "on", "following"))
 _PERSON_PRONOUNS = frozenset(("he", "she"))
 # The line an embedded social-media post ends with: "— Name (@handle) February 11, 2023".
@@ -222,6 +224,7 @@ class _Reading:
     labels: dict[int, str]  # token index -> SPEECH, NAMING, DOCUMENT, PEOPLE or STATES
     mention_at: dict[int, Found]  # token index -> the agent mention covering it
     quoted: set[int]  # token indices inside quotations
+    starts: list[int]  # character offset of each token
     subject_people: list[tuple[int, str | None]] = field(default_factory=list)  # (offset, person or None: unknown)
     authors: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, who) of documents
     bodies: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, who) of bodies and states as subjects
@@ -298,7 +301,7 @@ def _read(doc: Doc, mentions: list[Found], regions: list[QuoteRegion]) -> _Readi
         for start, end in region.parts:
             span = doc.char_span(start, end, alignment_mode="contract")
             quoted.update(t.i for t in span or ())
-    reading = _Reading(doc, labels, mention_at, quoted)
+    reading = _Reading(doc, labels, mention_at, quoted, [t.idx for t in doc])
     _remember_subjects(reading)
     return reading
 
@@ -333,8 +336,8 @@ def _personal(subject: Token, reading: _Reading) -> bool:
 
 def _frame(region: QuoteRegion, reading: _Reading) -> tuple[Token | None, list[str]] | None:
     """Return the speech verb framing a quotation and its speakers, or None if nothing frames it."""
-    doc, text = reading.doc, reading.doc.text
-    inner = [t for t in doc if t.i in reading.quoted and region.start <= t.idx < region.end]
+    text = reading.doc.text
+    inner = [t for t in _tokens(reading, region.start, region.end) if t.i in reading.quoted]
     if not inner:
         return None
     short = region.is_short(text)
@@ -391,22 +394,31 @@ def _opens_sentence(token: Token) -> bool:
 
 def _verb_after(end: int, reading: _Reading) -> Token | None:
     """Return a speech verb in the words just after a closing mark ("…," the ministry said)."""
-    after = [t for t in reading.doc if t.idx >= end][:12]
+    after = reading.doc[_index(reading, end) : _index(reading, end) + 12]
     return _nearest(after, "SPEECH", reading, lambda t: _breaks(t) or t.i in reading.quoted)
 
 
 def _naming_before(start: int, reading: _Reading) -> Token | None:
     """Return a naming verb a few words before a short quotation ("called it “…”", "hailed as “…”")."""
-    before = [t for t in reading.doc if t.idx + len(t.text) <= start][-4:]
+    before = reading.doc[max(0, _index(reading, start) - 4) : _index(reading, start)]
     return _nearest(reversed(before), "NAMING", reading, lambda t: t.is_punct)
 
 
 def _verb_before(start: int, reading: _Reading) -> Token | None:
     """Return a speech verb just before an opening mark after a colon or comma (Fidan said: "…")."""
-    before = [t for t in reading.doc if t.idx + len(t.text) <= start][-8:]
+    before = reading.doc[max(0, _index(reading, start) - 8) : _index(reading, start)]
     if not before or before[-1].text not in (":", ",") and reading.labels.get(before[-1].i) != "SPEECH":
         return None
     return _nearest(reversed(before), "SPEECH", reading, _breaks)
+
+
+def _index(reading: _Reading, offset: int) -> int:
+    """Return the index of the first token at or after `offset`."""
+    return bisect_left(reading.starts, offset)
+
+
+def _tokens(reading: _Reading, start: int, end: int):
+    return reading.doc[_index(reading, start) : _index(reading, end)]
 
 
 def _nearest(tokens, label: str, reading: _Reading, stop) -> Token | None:
@@ -430,7 +442,7 @@ def _paragraph_frame(start: int, reading: _Reading) -> tuple[Token | None, list[
     if previous is None:
         return None
     begin, end = previous
-    tokens = [t for t in reading.doc if begin <= t.idx < end and t.i not in reading.quoted]
+    tokens = [t for t in _tokens(reading, begin, end) if t.i not in reading.quoted]
     if text[begin:end].rstrip().endswith(":") and tokens:
         verbs = [t for t in tokens if reading.labels.get(t.i) == "SPEECH"]
         if verbs:
@@ -477,7 +489,7 @@ def _who(subject: Token, reading: _Reading) -> list[str]:
         return [earlier[-1]] if earlier and earlier[-1] else []
     if subject.tag_ in ("WP", "WDT") and subject.head.dep_ in ("relcl", "acl"):
         return _who(subject.head.head, reading)  # "Trump, who called it …"
-    named = _unique([m.key for m in (_named_one(t, reading) for t in (subject, *subject.conjuncts)) if m])
+    named = _named_all(subject, reading)
     if named:
         return named
     if reading.labels.get(subject.i) == "DOCUMENT":
@@ -492,24 +504,17 @@ def _who(subject: Token, reading: _Reading) -> list[str]:
 
 
 def _named_one(head: Token, reading: _Reading) -> Found | None:
-    """Return the agent a noun phrase names: its own name, else a person, body or state in its core words."""
+    """Return the agent a noun phrase names: its own name, else a name set beside it ("the minister, Lavrov").
+
+    A state or body that only qualifies the head ("Armenia's foreign ministry", "the Council of the EU") is not
+    the speaker: the ministry or the council is, and the article has not named it.
+    """
     if head.i in reading.mention_at:
         return reading.mention_at[head.i]
-    core, of = [], []
-    for child in head.children:
-        if child.dep_ in ("relcl", "acl", "conj", "cc", "advcl"):
-            continue
-        if child.dep_ == "prep":
-            (of if child.lower_ in ("of", "for", "from") else []).extend(child.subtree)
-        else:
-            core.extend(child.subtree)
-    personal = _personal(head, reading)
-    for tokens in (core, of):
-        found = [reading.mention_at[t.i] for t in tokens if t.i in reading.mention_at]
-        found = [m for m in found if m.kind == "Person" or not personal]  # "India's foreign secretary" is not India
-        if found:
-            return min(found, key=_speaker_rank)
-    return None
+    beside = [reading.mention_at[c.i] for c in head.children if c.dep_ in _BESIDE and c.i in reading.mention_at]
+    if _personal(head, reading):
+        beside = [m for m in beside if m.kind == "Person"]
+    return min(beside, key=_speaker_rank) if beside else None
 
 
 def _speaker_rank(mention: Found) -> int:
@@ -518,24 +523,26 @@ def _speaker_rank(mention: Found) -> int:
 
 
 def _author(document: Token, reading: _Reading) -> list[str]:
-    """Return who issued a document: "X's statement", "a statement by X", "X issued a statement"."""
+    """Return who issued a document: "X's statement", "a statement by/of/from X", "X issued a statement"."""
     for token in document.subtree:
-        if token.dep_ == "poss" and token.head.i == document.i or (token.dep_ == "pobj" and token.head.lower_ == "by"):
-            named = _named_one(token, reading)
+        issuer = token.dep_ == "poss" and token.head.i == document.i
+        if issuer or (token.dep_ == "pobj" and token.head.lower_ in ("by", "of", "from")):
+            named = _named_all(token, reading)
             if named:
-                return _unique([named.key, *_conjoined(token, reading)])
+                return named
     head = document.head
     if document.dep_ == "pobj" and head.lower_ == "in":
         head = head.head  # "said in a statement"
     if document.dep_ in ("dobj", "pobj") and head.pos_ == "VERB":
         subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
         if subject is not None and subject.lower_ not in _PERSON_PRONOUNS and subject.i != document.i:
-            return _unique([m.key for m in (_named_one(t, reading) for t in (subject, *subject.conjuncts)) if m])
+            return _named_all(subject, reading)
     return []
 
 
-def _conjoined(token: Token, reading: _Reading) -> list[str]:
-    return [reading.mention_at[t.i].key for t in token.conjuncts if t.i in reading.mention_at]
+def _named_all(head: Token, reading: _Reading) -> list[str]:
+    """Return the agents a noun phrase and the phrases coordinated with it name ("Aliyev and Pashinyan")."""
+    return _unique([m.key for m in (_named_one(t, reading) for t in (head, *head.conjuncts)) if m])
 
 
 def _last(said: list[tuple[int, list[str]]], offset: int) -> list[str]:
@@ -590,7 +597,7 @@ def _named_together(offset: int, kind: str | None, reading: _Reading) -> list[st
 def _named_with(subject: Token, reading: _Reading) -> list[str]:
     """Return the last agent named with the subject's noun ("the ministry" after "the Foreign Ministry")."""
     lemma = subject.lemma_.lower()
-    for token in reversed([t for t in reading.doc if t.idx < subject.idx and t.i in reading.mention_at]):
+    for token in (reading.doc[i] for i in range(subject.i - 1, -1, -1) if i in reading.mention_at):
         words = [token, *token.children]
         if any(w.lemma_.lower() == lemma for w in words):
             return [reading.mention_at[token.i].key]
