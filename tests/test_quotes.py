@@ -121,6 +121,18 @@ def test_every_mark_and_verb_place_gives_the_speaker(nlp, text):
         ),
         ('Norland issued a statement. "The talks were useful and frank," the statement said.', NORLAND, "The talks"),
         ('"The talks were useful and frank," it said in a statement.', None, "The talks"),
+        ('"The talks were useful and frank," Norland\'s foreign ministry said.', None, "The talks"),
+        ('"The talks were useful and frank," the Vesmark Trade Council said.', None, "The talks"),
+        (
+            'Vesmark issued a statement. Jorge Alvarado\'s message reads:\n\n"We welcome the agreement signed today."',
+            None,
+            "We welcome",
+        ),
+        (
+            'Vesmark acted after a statement by the Council of Norland. "The talks were useful and frank," it said.',
+            None,
+            "The talks",
+        ),
     ],
     ids=[
         "partial-quote-in-reported-speech",
@@ -136,6 +148,10 @@ def test_every_mark_and_verb_place_gives_the_speaker(nlp, text):
         "the-ministry-named-before",
         "the-statement-by-its-issuer",
         "it-with-nobody-before",
+        "a-state-owning-the-speaker-is-not-the-speaker",
+        "a-state-naming-the-speaker-is-not-the-speaker",
+        "a-statement-of-someone-nobody-knows",
+        "it-after-a-statement-of-someone-nobody-knows",
     ],
 )
 def test_speaker_from_the_frame(nlp, text, speaker, words):

@@ -69,7 +69,7 @@ _CLAUSAL = frozenset(
     ]
 )
 _SIDE_FRAMES = frozenset(("parataxis", "advcl", "acl", "ccomp"))  # "The region, he said, has “…”"
-_BESIDE = frozenset(("appos", "compound", "flat"))  # names that are the head's referent: "the envoy, Kilic"
+_BESIDE = frozenset(("appos",))  # names that are the head's referent: "the envoy, Kilic"
 _AT_EVENT = frozenset(("at", "during", "after", "on", "following"))
 _PERSON_PRONOUNS = frozenset(("he", "she"))
 # The line an embedded social-media post ends with: "— Name (@handle) February 11, 2023".
@@ -321,8 +321,8 @@ def _remember_subjects(reading: _Reading) -> None:
                 reading.bodies.append((token.idx, [named.key]))
         if reading.labels.get(token.i) == "DOCUMENT":
             author = _author(token, reading)
-            if author:
-                reading.authors.append((token.idx, author))
+            if author or _issuers(token):
+                reading.authors.append((token.idx, author))  # empty: issued by someone the article does not name
 
 
 def _personal(subject: Token, reading: _Reading) -> bool:
@@ -492,10 +492,12 @@ def _who(subject: Token, reading: _Reading) -> list[str]:
     named = _named_all(subject, reading)
     if named:
         return named
+    if reading.labels.get(subject.i) == "DOCUMENT" and _issuers(subject):
+        return _author(subject, reading)  # "Paylan's statement": his, even if nobody knows him
     if reading.labels.get(subject.i) == "DOCUMENT":
-        return _author(subject, reading) or _last(reading.authors, subject.idx) or _last(reading.bodies, subject.idx)
+        return _last(reading.authors, subject.idx, _last(reading.bodies, subject.idx, []))
     if lower == "it":
-        return _last(sorted(reading.authors + reading.bodies), subject.idx)
+        return _last(sorted(reading.authors + reading.bodies), subject.idx, [])
     if lower in ("they", "both") or subject.tag_ in ("NNS", "NNPS") or _counted(subject):
         return _group(subject, reading)
     if subject.pos_ == "PROPN" or any(c.lower_ == "the" for c in subject.children):
@@ -524,12 +526,9 @@ def _speaker_rank(mention: Found) -> int:
 
 def _author(document: Token, reading: _Reading) -> list[str]:
     """Return who issued a document: "X's statement", "a statement by/of/from X", "X issued a statement"."""
-    for token in document.subtree:
-        issuer = token.dep_ == "poss" and token.head.i == document.i
-        if issuer or (token.dep_ == "pobj" and token.head.lower_ in ("by", "of", "from")):
-            named = _named_all(token, reading)
-            if named:
-                return named
+    issuers = _issuers(document)
+    if issuers:
+        return _named_all(issuers[0], reading)  # "by the Council of the EU": the council, not the union
     head = document.head
     if document.dep_ == "pobj" and head.lower_ == "in":
         head = head.head  # "said in a statement"
@@ -540,14 +539,26 @@ def _author(document: Token, reading: _Reading) -> list[str]:
     return []
 
 
+def _issuers(document: Token) -> list[Token]:
+    """Return the words that name who issued a document: "X's", "by X", "of X", "from X"."""
+    return [t for t in document.subtree if _issuer(t, document)]
+
+
+def _issuer(token: Token, document: Token) -> bool:
+    if token.dep_ == "poss":
+        return token.head.i == document.i
+    by = token.head.lower_ == "by" or (token.head.lower_ in ("of", "from") and token.pos_ == "PROPN")
+    return token.dep_ == "pobj" and by
+
+
 def _named_all(head: Token, reading: _Reading) -> list[str]:
     """Return the agents a noun phrase and the phrases coordinated with it name ("Aliyev and Pashinyan")."""
     return _unique([m.key for m in (_named_one(t, reading) for t in (head, *head.conjuncts)) if m])
 
 
-def _last(said: list[tuple[int, list[str]]], offset: int) -> list[str]:
+def _last(said: list[tuple[int, list[str]]], offset: int, otherwise: list[str]) -> list[str]:
     earlier = [who for at, who in said if at < offset]
-    return earlier[-1] if earlier else []
+    return earlier[-1] if earlier else otherwise
 
 
 def _counted(subject: Token) -> bool:
