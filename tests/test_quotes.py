@@ -256,8 +256,15 @@ def test_said_at_is_the_event_the_frame_places_the_words_at(nlp):
         ("It ended there.” The next day came.", ["It ended there."]),
         ("“Left open at the end\n\nA new paragraph.", ["Left open at the end"]),
         ("«Un» and «deux»", ["Un", "deux"]),
+        ("“One.” Then two.” The end.", ["One."]),
     ],
-    ids=["two-quotations", "closing-mark-alone-starts-at-the-paragraph", "open-at-the-end", "angle-pairs"],
+    ids=[
+        "two-quotations",
+        "closing-mark-alone-starts-at-the-paragraph",
+        "open-at-the-end",
+        "angle-pairs",
+        "stray-closing-mark-after-a-quotation",
+    ],
 )
 def test_quote_regions(text, inner):
     assert [region.inner(text) for region in quote_regions(text)] == inner

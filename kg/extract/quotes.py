@@ -113,6 +113,8 @@ def _scan_paragraph(offset, line, marks, carried, regions) -> tuple[int, tuple] 
     opened = None  # (offset of the opening mark, the mark, region start, earlier parts)
     for i, mark in marks:
         role = _role(line, i)
+        if opened is None and role == "close" and i != marks[0][0]:
+            continue  # a stray closing mark after a quotation of this paragraph (an inch mark, a typo)
         if opened is None and role == "close" and mark not in "«‹„":
             start, parts = carried if carried else (offset, ())
             regions.append(QuoteRegion(start, offset + i + 1, (*parts, (offset, offset + i))))
