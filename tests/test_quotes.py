@@ -121,6 +121,7 @@ def test_every_mark_and_verb_place_gives_the_speaker(nlp, text):
         ),
         ('Norland issued a statement. "The talks were useful and frank," the statement said.', NORLAND, "The talks"),
         ('"The talks were useful and frank," it said in a statement.', None, "The talks"),
+        ('Marsh: "The border will open in the spring"\n\nMarsh spoke in Oslo.', MARSH, "The border will"),
         ('"The talks were useful and frank," Norland\'s foreign ministry said.', None, "The talks"),
         ('"The talks were useful and frank," the Vesmark Trade Council said.', None, "The talks"),
         (
@@ -148,6 +149,7 @@ def test_every_mark_and_verb_place_gives_the_speaker(nlp, text):
         "the-ministry-named-before",
         "the-statement-by-its-issuer",
         "it-with-nobody-before",
+        "headline-name-and-colon",
         "a-state-owning-the-speaker-is-not-the-speaker",
         "a-state-naming-the-speaker-is-not-the-speaker",
         "a-statement-of-someone-nobody-knows",
@@ -181,6 +183,24 @@ def test_he_after_a_person_nobody_knows_is_nobody(nlp):
 
 def test_group_speaker_is_the_people_named_together(nlp):
     text = 'Marsh and Berg met in Geneva. The two ministers said the meeting was "open and honest".'
+    quote = quotes_of(nlp, text)[0]
+    assert {quote.speaker, *quote.co_speakers} == {MARSH, BERG}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We are ready," Berg said, "but the other side must move too."',
+        '"The door stays open," Berg said of the talks, adding: "We want a settlement."',
+    ],
+    ids=["verb-between-two-parts", "adding-colon"],
+)
+def test_one_frame_for_two_quotations(nlp, text):
+    assert [q.speaker for q in quotes_of(nlp, text)] == [BERG, BERG]
+
+
+def test_group_speaker_after_a_meeting_of_two_people(nlp):
+    text = 'Marsh met Berg on Monday. Both ministers said the talks had been "frank and useful".'
     quote = quotes_of(nlp, text)[0]
     assert {quote.speaker, *quote.co_speakers} == {MARSH, BERG}
 

@@ -351,9 +351,18 @@ def _frame(region: QuoteRegion, reading: _Reading) -> tuple[Token | None, list[s
         verb = _verb_before(region.start, reading)
     if verb is not None:
         return verb, _speakers(verb, reading)
-    if short or text[_paragraph_start(text, region.start) : region.start].strip():
-        return None
-    return _paragraph_frame(region.start, reading)
+    lead = [t for t in _tokens(reading, _paragraph_start(text, region.start), region.start) if not t.is_space]
+    if lead:
+        return _name_and_colon(lead, reading)
+    return None if short else _paragraph_frame(region.start, reading)
+
+
+def _name_and_colon(lead, reading: _Reading) -> tuple[None, list[str]] | None:
+    """Return the speaker of a paragraph that is a name, a colon and a quotation (a headline: Fidan: “…”)."""
+    named = {reading.mention_at[t.i].key for t in lead[:-1] if t.i in reading.mention_at}
+    if lead[-1].text == ":" and len(named) == 1 and all(t.i in reading.mention_at for t in lead[:-1]):
+        return None, list(named)
+    return None
 
 
 def _framing_verb(inner: list[Token], reading: _Reading, short: bool) -> Token | None:
@@ -596,15 +605,25 @@ def _described_as(lemma: str, reading: _Reading) -> list[str]:
 
 
 def _named_together(offset: int, kind: str | None, reading: _Reading) -> list[str]:
-    """Return the last agents of `kind` coordinated before `offset` ("Turkey and Armenia") within four sentences."""
+    """Return the agents a group word before `offset` stands for, from the nearest of four sentences: those named
+    together ("Turkey and Armenia"), else the people (or states) it names ("Fidan met Lavrov")."""
     sentences = [s for s in reading.doc.sents if s.start_char < offset][-4:]
     for sentence in reversed(sentences):
-        for token in reversed([t for t in sentence if t.idx < offset and t.dep_ == "conj"]):
+        tokens = [t for t in sentence if t.idx < offset and t.i not in reading.quoted]
+        for token in reversed([t for t in tokens if t.dep_ == "conj"]):
             group = [t for t in (token.head, *token.head.conjuncts) if t.i in reading.mention_at]
-            mentions = [reading.mention_at[t.i] for t in group]
-            if len({m.key for m in mentions}) >= 2 and (kind is None or all(m.kind == kind for m in mentions)):
-                return _unique([m.key for m in mentions])
+            keys = _of_kind([reading.mention_at[t.i] for t in group], kind)
+            if len(keys) >= 2:
+                return keys
+        for wanted in (kind,) if kind else ("Person", "Country"):
+            keys = _of_kind([reading.mention_at[t.i] for t in tokens if t.i in reading.mention_at], wanted)
+            if len(keys) >= 2:
+                return keys[:4]
     return []
+
+
+def _of_kind(mentions: list[Found], kind: str | None) -> list[str]:
+    return _unique([m.key for m in mentions if kind is None or m.kind == kind])
 
 
 def _named_with(subject: Token, reading: _Reading) -> list[str]:
