@@ -181,8 +181,15 @@ def test_he_after_a_person_nobody_knows_is_nobody(nlp):
     assert quotes_of(nlp, text) == []
 
 
-def test_group_speaker_is_the_people_named_together(nlp):
-    text = 'Marsh and Berg met in Geneva. The two ministers said the meeting was "open and honest".'
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Marsh and Berg met in Geneva. The two ministers said the meeting was "open and honest".',
+        'Marsh met Berg on Monday. Both ministers said the talks had been "frank and useful".',
+    ],
+    ids=["named-together", "met-each-other"],
+)
+def test_a_group_word_speaks_for_the_people_before_it(nlp, text):
     quote = quotes_of(nlp, text)[0]
     assert {quote.speaker, *quote.co_speakers} == {MARSH, BERG}
 
@@ -197,12 +204,6 @@ def test_group_speaker_is_the_people_named_together(nlp):
 )
 def test_one_frame_for_two_quotations(nlp, text):
     assert [q.speaker for q in quotes_of(nlp, text)] == [BERG, BERG]
-
-
-def test_group_speaker_after_a_meeting_of_two_people(nlp):
-    text = 'Marsh met Berg on Monday. Both ministers said the talks had been "frank and useful".'
-    quote = quotes_of(nlp, text)[0]
-    assert {quote.speaker, *quote.co_speakers} == {MARSH, BERG}
 
 
 def test_coordinated_subjects_speak_together(nlp):
