@@ -7,17 +7,19 @@ closes one that nothing opened; a closing mark that nothing opened starts its qu
 
 Frames: the speech verb (patterns/speech.jsonl, by lemma) whose clause holds the quotation ("…," Fidan said /
 said Fidan / Fidan said: "…" / he said it was "…" / the region, he said, has "…" / he called it "…"), else a
-speech verb just after or just before the marks. A paragraph that opens with a quotation and has no frame of its
-own takes the frame of the paragraph before: one ending in a colon, else the speaker that paragraph quoted or named
-last. Quotations of three words or fewer count only inside a frame of their own sentence (scare quotes and titles
-are not quotations), and a quotation nobody frames is left out.
+speech verb just after or just before the marks, or a headline's "Name: “…”". A paragraph that opens with a
+quotation and has no frame of its own takes the frame of the paragraph before: one ending in a colon, else the
+speaker that paragraph quoted or named last. Quotations of three words or fewer count only inside a frame of their
+own sentence (scare quotes and titles are not quotations), and a quotation nobody frames is left out. An embedded
+post (a paragraph above "— Name (@handle) date") is its account holder's.
 
-Speakers: the subject of the frame with its coordinated subjects, appositions and titles, the agent of a passive
-frame ("coined by …"), the object of "according to"; "he"/"she" is the last person who was the subject of a verb;
-"it" and documents ("the statement said") are the author of the last document or the last organisation or state
-that was a subject; group words ("the two leaders", "both", "the countries") are the people the article describes
-with that noun, else the agents last named together; a definite noun ("the ministry") is the last agent named
-with that word.
+Speakers: the subject of the frame with its coordinated subjects and appositions, the agent of a passive frame
+("coined by …"), the object of "according to"; "he"/"she" is the last person who was the subject of a verb; "it"
+and documents ("the statement said") are their issuer, else the issuer of the last document, else the last
+organisation or state that was a subject; group words ("the two leaders", "both", "the countries") are the people
+the article describes with that noun, else the agents last named together; a definite noun ("the ministry") is the
+last agent named with that word. A state or body that only qualifies the subject ("Armenia's foreign ministry") is
+not the speaker, and a subject the article has not named gives no quote.
 """
 
 from __future__ import annotations
@@ -246,7 +248,8 @@ def find_quotes(doc: Doc, mentions: list[Found], events: list[Event]) -> list[Qu
         verb, speakers = frame
         if not speakers:
             continue
-        reading.paragraph_speakers[_paragraph_start(text, region.start)] = speakers
+        for start, _ in region.parts:
+            reading.paragraph_speakers[_paragraph_start(text, start)] = speakers
         said_at = _said_at(verb, events) if verb is not None else None
         quotes += _quotes(region, verb, speakers, said_at, doc)
     return sorted(quotes + _posts(text, mentions, regions), key=lambda q: q.evidence.start)
