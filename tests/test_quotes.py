@@ -111,6 +111,8 @@ def test_every_mark_and_verb_place_gives_the_speaker(nlp, text):
         ('Marsh said he hopes to keep "working for a lasting settlement on the border".', MARSH, "working for"),
         ('The slogan "peace through open borders and trade" was coined by Marsh.', MARSH, "peace through"),
         ('According to Berg, "the border will reopen before the summer."', BERG, "the border will reopen"),
+        ('Berg was quoted as saying "the border will open soon".', BERG, "the border will open soon"),
+        ('The agency quoted Berg as saying "the border will open soon".', BERG, "the border will open soon"),
         ('"We will not give up," Tomas Berg, Vesmark\'s foreign minister, said.', BERG, "We will not give up"),
         ('Vesmark\'s foreign minister, Tomas Berg, said: "We will not give up."', BERG, "We will not give up"),
         ('"The talks were useful," the Norland Foreign Ministry said in a statement.', MINISTRY, "The talks were"),
@@ -143,6 +145,8 @@ def test_every_mark_and_verb_place_gives_the_speaker(nlp, text):
         "he-in-reported-speech-before-quote",
         "passive-agent",
         "according-to",
+        "quoted-as-saying",
+        "agency-quoted-someone-as-saying",
         "apposition-after-name",
         "apposition-before-name",
         "ministry",
@@ -293,7 +297,7 @@ def test_quote_regions(text, inner):
 
 def test_every_speech_pattern_row_has_a_label_and_lemma_patterns():
     labels = {row["label"] for row in speech_patterns()}
-    assert labels == {"SPEECH", "NAMING", "DOCUMENT", "PEOPLE", "STATES"}
+    assert labels == {"SPEECH", "NAMING", "QUOTING", "DOCUMENT", "PEOPLE", "STATES"}
     assert all(
         token.get("LEMMA", "").islower() or "LOWER" in token for row in speech_patterns() for token in row["pattern"]
     )

@@ -73,7 +73,8 @@ _CLAUSAL = frozenset(
 _SIDE_FRAMES = frozenset(("parataxis", "advcl", "acl", "ccomp"))  # "The region, he said, has “…”"
 _BESIDE = frozenset(("appos",))  # names that are the head's referent: "the envoy, Kilic"
 _AT_EVENT = frozenset(("at", "during", "after", "on", "following"))
-_PERSON_PRONOUNS = frozenset(("he", "she"))
+_PERSON_PRONOUNS = frozenset(("he", "she", "him", "her"))
+_CLIMB = frozenset(("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "prep"))  # from a speech verb to its speaker
 # The line an embedded social-media post ends with: "— Name (@handle) February 11, 2023".
 _SIGNATURE = re.compile(r"^[ \t]*[—–][ \t]*(?P<name>[^\n(]+?)[ \t]*\(@\w+\)[^\n]*$", re.M)
 
@@ -184,7 +185,7 @@ def mask_quotes(text: str, regions: list[QuoteRegion]) -> str:
 
 @lru_cache(maxsize=1)
 def speech_patterns() -> tuple[dict, ...]:
-    """Return the rows of patterns/speech.jsonl: speech verbs, naming verbs, documents and group nouns."""
+    """Return the rows of patterns/speech.jsonl: speech, naming and quoting verbs, documents and group nouns."""
     source = resources.files("kg.extract").joinpath(SPEECH_FILE)
     rows = []
     for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
@@ -225,7 +226,7 @@ class _Reading:
     """What one article's quotations are resolved against; built per article, kept nowhere."""
 
     doc: Doc
-    labels: dict[int, str]  # token index -> SPEECH, NAMING, DOCUMENT, PEOPLE or STATES
+    labels: dict[int, str]  # token index -> SPEECH, NAMING, QUOTING, DOCUMENT, PEOPLE or STATES
     mention_at: dict[int, Found]  # token index -> the agent mention covering it
     quoted: set[int]  # token indices inside quotations
     starts: list[int]  # character offset of each token
@@ -477,18 +478,25 @@ def _paragraph_frame(start: int, reading: _Reading) -> tuple[Token | None, list[
 def _speakers(verb: Token, reading: _Reading) -> list[str]:
     """Return who speaks through a frame: its subject, its passive agent or the object of "according to"."""
     node = verb
-    for _ in range(4):
-        for child in node.children:
-            if child.dep_ == "nsubj" or (child.dep_ == "prep" and node.lemma_ == "accord"):
-                speaker = _object_of(child) if child.dep_ == "prep" else child
-                return _who(speaker, reading) if speaker is not None else []
-            if child.dep_ == "agent":
-                agent = _object_of(child)
-                return _who(agent, reading) if agent is not None else []
-        if node.dep_ not in ("xcomp", "conj", "advcl", "acl", "relcl") or node.head.i == node.i:
+    for _ in range(5):
+        speaker = _speaker_of(node, reading)
+        if speaker is not None:
+            return _who(speaker, reading)
+        if node.dep_ not in _CLIMB or node.head.i == node.i:
             return []
-        node = node.head  # "went on to say", "echoed the call, stating", "thanked them and said"
+        node = node.head  # "went on to say", "echoed the call, stating", "was quoted as saying"
     return []
+
+
+def _speaker_of(node: Token, reading: _Reading) -> Token | None:
+    """Return the word naming who speaks through one verb, if the verb has one."""
+    wanted = ("dobj", "nsubjpass") if reading.labels.get(node.i) == "QUOTING" else ("nsubj",)
+    for child in node.children:
+        if child.dep_ in wanted:
+            return child  # "Fidan said", "quoted Fidan as saying", "Fidan was quoted as saying"
+        if child.dep_ == "agent" or (child.dep_ == "prep" and node.lemma_ == "accord"):
+            return _object_of(child)  # "coined by Aliyev", "according to Aliyev"
+    return None
 
 
 def _object_of(preposition: Token) -> Token | None:
