@@ -19,7 +19,7 @@ from kg.extract.happenings import described_happenings
 from kg.extract.links import describe_agreement, happening_mentions
 from kg.extract.model import Entity, Extraction, Mention, Span
 from kg.extract.pipeline import load_pipeline
-from kg.extract.quotes import MIN_WORDS, QuoteFinder, find_quote_regions, mask_quotes
+from kg.extract.quotes import find_quotes, mask_quotes, quote_regions
 from kg.extract.relations import find_relations
 from kg.extract.sentences import ArticleContext, Sentence
 from kg.extract.triggers import Trigger, TriggerMatcher
@@ -35,7 +35,6 @@ class RuleExtractor:
         self.nlp = load_pipeline(model)
         self.entities = EntityFinder(self.nlp, self.gazetteer)
         self.events = EventFinder(self.gazetteer)
-        self.quotes = QuoteFinder(self.events.subject_group)
         self.triggers = TriggerMatcher(self.nlp.vocab)
 
     def _dateline_agency(self, dateline: Dateline | None, found, entities: dict) -> Mention | None:
@@ -61,9 +60,9 @@ class RuleExtractor:
     def _extract(self, article: Article, doc: Doc) -> Extraction:
         text = article.text
         found, entities = self.entities(doc, article.published)
-        regions = find_quote_regions(text)
+        regions = quote_regions(text)
         # Scare quotes ("a “counterterrorism operation”") are the article's own words: only quotations are masked.
-        masked = mask_quotes(text, [r for r in regions if len(r.inner(text).split()) >= MIN_WORDS])
+        masked = mask_quotes(text, [r for r in regions if not r.is_short(text)])
         dateline = find_dateline(text)
         people = frozenset(m.key for m in found if m.kind == "Person")
         context = ArticleContext(relative_anchor(dateline, article.published), people)
@@ -98,7 +97,7 @@ class RuleExtractor:
             entities=entities,
             mentions=mentions,
             events=events,
-            quotes=self.quotes(text, regions, sentences, events),
+            quotes=find_quotes(doc, found, events),
             relations=relations,
         )
 
