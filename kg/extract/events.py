@@ -36,7 +36,7 @@ from kg.extract.labels import event_label, wording_of
 from kg.extract.links import describe_agreement, link_happening
 from kg.extract.merging import absorb, part_of_named, same_event, well_formed
 from kg.extract.model import Event, Span, TimeValue
-from kg.extract.roles import negated, roles_of
+from kg.extract.roles import negated, reports, roles_of
 from kg.extract.sentences import (
     ADDRESSING,
     FUTURE,
@@ -374,22 +374,25 @@ class EventFinder:
         event.hosts = unique(hosts)
         event.mediators = unique(mediators)
         if declarer is None:
-            self._parsed_roles(event, kind, sentence, agents, trigger_at, trigger_end)
+            self._parsed_roles(event, kind, sentence, before, agents, trigger_at, trigger_end)
 
-    def _parsed_roles(self, event: Event, kind: str, sentence: Sentence, agents, start: int, end: int) -> None:
+    def _parsed_roles(self, event: Event, kind: str, sentence: Sentence, before, agents, start: int, end: int) -> None:
         """Take participants, hosts, mediators and place from the parse where it names them."""
         if sentence.doc is None:
             return
         roles = roles_of(sentence.doc, start, end)
         participants = named_in(agents, roles.participants)
         hosts, mediators = named_in(agents, roles.hosts), named_in(agents, roles.mediators)
+        # Who reports what happened ("…, India's Foreign Secretary said") took no part in it.
+        reporters = [k for k in self._reporters(sentence, start, end) if k not in participants]
+        sentence_agents = [k for k in event.participants if k not in reporters]
         if roles.pronoun_subject and kind_of(kind).family != SPEECH:
-            participants = unique(event.participants + participants)  # "he met X": he from the sentences before
+            participants = unique(sentence_agents + participants)  # "he met X": he from the sentences before
         countries = [k for k in participants if k.startswith("country/")]
         if kind in _BETWEEN_STATES and len(countries) < 2:
             return  # the story names the two states ("They shut down borders")
         if len(participants) < 2 and kind_of(kind).family != SPEECH:
-            participants = unique(event.participants + participants)  # the parse names one side: the sentence more
+            participants = unique(sentence_agents + participants)  # the parse names one side: the sentence more
         elif not any(k.startswith("person/") for k in participants):
             # "a meeting between Turkey and Armenia's special envoys": the people standing for the states
             participants = unique(participants + [k for k in event.participants if k.startswith("person/")])
@@ -399,6 +402,16 @@ class EventFinder:
             event.mediators = unique(mediators + event.mediators)
         place = place_in_phrases(sentence, roles, kind_of(kind).placed_within, end)
         event.place = place or event.place
+
+    def _reporters(self, sentence: Sentence, start: int, end: int) -> list[str]:
+        """Return the subjects of the reporting verbs whose reported clause holds the trigger at `start`–`end`
+        ("X and Y will meet, the minister said": the minister)."""
+        out = []
+        for trigger in sentence.found_triggers:
+            if trigger.kind == "Statement" and reports(sentence.doc, trigger.start, trigger.end, start, end):
+                roles = roles_of(sentence.doc, trigger.start, trigger.end)
+                out += [m.key for m in sentence.mentions if any(m.start <= s and e <= m.end for s, e in roles.heads)]
+        return out
 
     def _titled_holders(self, sentence: Sentence, after: int) -> list[str]:
         """Return the office holders a group title after a trigger names ("a meeting between Turkey and
