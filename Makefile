@@ -63,9 +63,10 @@ bench: $(STAMP) $(BENCH_VENV)/.stamp ## benchmark /sparql (vs in-process pyoxigr
 	$(BIN)/python bench/endpoint.py --peer-python $(BENCH_VENV)/bin/python
 	$(BIN)/python bench/extraction.py --articles 1000
 
-vendor: ## refresh the vendored YASGUI (kg/web/static/yasgui) from npm, at the version package-lock.json pins
+vendor: ## refresh the vendored YASGUI (kg/web/static/yasgui) and states dataset (kg/reference/states.json) from npm, at the versions package-lock.json pins
 	npm ci --ignore-scripts --no-audit --no-fund
 	mkdir -p kg/web/static/yasgui
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css kg/web/static/yasgui/
 	cp node_modules/@zazuko/yasgui/package.json kg/web/static/yasgui/package.json
 	sed -i '/^\/\/# sourceMappingURL=/d' kg/web/static/yasgui/yasgui.min.js
+	$(PYTHON) scripts/vendor_countries.py node_modules/world-countries/countries.json kg/reference/states.json
