@@ -177,6 +177,11 @@ def test_he_is_the_last_subject_person_not_the_last_speaker(nlp):
     assert [q.speaker for q in quotes_of(nlp, text)] == [MARSH, BERG]
 
 
+def test_he_is_not_a_subject_inside_reported_speech(nlp):
+    text = 'Berg wrote that Marsh would visit Vesmark in May. "The visit will be a milestone for us," he wrote.'
+    assert [q.speaker for q in quotes_of(nlp, text)] == [BERG]
+
+
 def test_he_after_a_person_nobody_knows_is_nobody(nlp):
     text = (
         "Marsh met Berg on Monday. Norland's trade envoy Jorge Alvarado said the talks went well. "

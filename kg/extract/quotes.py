@@ -14,12 +14,13 @@ own sentence (scare quotes and titles are not quotations), and a quotation nobod
 post (a paragraph above "— Name (@handle) date") is its account holder's.
 
 Speakers: the subject of the frame with its coordinated subjects and appositions, the agent of a passive frame
-("coined by …"), the object of "according to"; "he"/"she" is the last person who was the subject of a verb; "it"
-and documents ("the statement said") are their issuer, else the issuer of the last document, else the last
-organisation or state that was a subject; group words ("the two leaders", "both", "the countries") are the people
-the article describes with that noun, else the agents last named together; a definite noun ("the ministry") is the
-last agent named with that word. A state or body that only qualifies the subject ("Armenia's foreign ministry") is
-not the speaker, and a subject the article has not named gives no quote.
+("coined by …"), the object of "according to", the one "quoted as saying"; "he"/"she" is the last person who was
+the subject of a sentence or of a speech verb; "it" and documents ("the statement said") are their issuer, else
+the issuer of the last document, else the last organisation or state that was a subject; group words ("the two
+leaders", "both", "the countries") are the people the article describes with that noun, else the agents last
+named together; a definite noun ("the ministry") is the last agent named with that word. A state or body that
+only qualifies the subject ("Armenia's foreign ministry") is not the speaker, and a subject the article has not
+named gives no quote.
 """
 
 from __future__ import annotations
@@ -317,7 +318,7 @@ def _remember_subjects(reading: _Reading) -> None:
     for token in reading.doc:
         if token.i in reading.quoted:
             continue
-        if token.dep_ in ("nsubj", "nsubjpass"):
+        if token.dep_ in ("nsubj", "nsubjpass") and _main_clause(token.head, reading):
             named = _named_one(token, reading)
             if named and named.kind == "Person":
                 reading.subject_people.append((token.idx, named.key))
@@ -329,6 +330,14 @@ def _remember_subjects(reading: _Reading) -> None:
             author = _author(token, reading)
             if author or _issuers(token):
                 reading.authors.append((token.idx, author))  # empty: issued by someone the article does not name
+
+
+def _main_clause(verb: Token, reading: _Reading) -> bool:
+    """Return whether a verb heads its sentence or speaks: "he" looks back to those subjects, not to one reported
+    inside ("Maduro tweeted that Caracas and Valencia will be connected")."""
+    if verb.dep_ == "conj":
+        verb = verb.head
+    return verb.dep_ == "ROOT" or reading.labels.get(verb.i) == "SPEECH"
 
 
 def _personal(subject: Token, reading: _Reading) -> bool:
