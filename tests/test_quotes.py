@@ -252,6 +252,18 @@ def test_a_quote_over_two_paragraphs_is_one_quote_per_paragraph(nlp, text):
     assert [q.text[:14] for q in quotes] == ["The border wil", "Trade will fol"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We are ready for talks," Berg said. "We have always been ready for them."',
+        'Berg said the talks were over. "We have always been ready for them, but not now."',
+    ],
+    ids=["after-a-quote", "after-reported-speech"],
+)
+def test_a_quoted_sentence_after_a_speaker_in_the_paragraph_is_theirs(nlp, text):
+    assert {q.speaker for q in quotes_of(nlp, text)} == {BERG}
+
+
 def test_a_quote_paragraph_after_a_named_speaker_is_theirs(nlp):
     text = '"The talks went well," Berg said on Friday.\n\n"We agreed to meet again in the spring."'
     assert [q.speaker for q in quotes_of(nlp, text)] == [BERG, BERG]

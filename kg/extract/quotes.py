@@ -234,7 +234,7 @@ class _Reading:
     subject_people: list[tuple[int, str | None]] = field(default_factory=list)  # (offset, person or None: unknown)
     authors: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, who) of documents
     bodies: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, who) of bodies and states as subjects
-    paragraph_speakers: dict[int, list[str]] = field(default_factory=dict)  # paragraph start -> last speakers
+    spoken: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, speakers) of attributed quotes
 
 
 def find_quotes(doc: Doc, mentions: list[Found], events: list[Event]) -> list[Quote]:
@@ -250,8 +250,7 @@ def find_quotes(doc: Doc, mentions: list[Found], events: list[Event]) -> list[Qu
         verb, speakers = frame
         if not speakers:
             continue
-        for start, _ in region.parts:
-            reading.paragraph_speakers[_paragraph_start(text, start)] = speakers
+        reading.spoken += [(start, speakers) for start, _ in region.parts]
         said_at = _said_at(verb, events) if verb is not None else None
         quotes += _quotes(region, verb, speakers, said_at, doc)
     return sorted(quotes + _posts(text, mentions, regions), key=lambda q: q.evidence.start)
@@ -364,10 +363,13 @@ def _frame(region: QuoteRegion, reading: _Reading) -> tuple[Token | None, list[s
         verb = _verb_before(region.start, reading)
     if verb is not None:
         return verb, _speakers(verb, reading)
-    lead = [t for t in _tokens(reading, _paragraph_start(text, region.start), region.start) if not t.is_space]
-    if lead:
-        return _name_and_colon(lead, reading)
-    return None if short else _paragraph_frame(region.start, reading)
+    begin = _paragraph_start(text, region.start)
+    lead = [t for t in _tokens(reading, begin, region.start) if not t.is_space]
+    if not lead:
+        return None if short else _paragraph_frame(region.start, reading)
+    if not short and _opens_sentence(inner[0]):
+        return _name_and_colon(lead, reading) or _last_speaker(begin, region.start, reading)  # “…,” he said. “…”
+    return _name_and_colon(lead, reading)
 
 
 def _name_and_colon(lead, reading: _Reading) -> tuple[None, list[str]] | None:
@@ -474,11 +476,19 @@ def _paragraph_frame(start: int, reading: _Reading) -> tuple[Token | None, list[
         root = tokens[-1].sent.root
         subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
         return (None, _who(subject, reading)) if subject is not None else None
-    if begin in reading.paragraph_speakers:
-        return None, reading.paragraph_speakers[begin]
-    verbs = [t for t in tokens if reading.labels.get(t.i) == "SPEECH"]
-    speakers = _speakers(verbs[-1], reading) if verbs else []
-    return (None, speakers) if speakers else None
+    return _last_speaker(begin, end, reading)
+
+
+def _last_speaker(begin: int, end: int, reading: _Reading) -> tuple[None, list[str]] | None:
+    """Return the speakers of the last attributed quotation or speech verb between two offsets."""
+    quoted = [(at, who) for at, who in reading.spoken if begin <= at < end]
+    verbs = [
+        t for t in _tokens(reading, begin, end) if t.i not in reading.quoted and reading.labels.get(t.i) == "SPEECH"
+    ]
+    if verbs and (not quoted or verbs[-1].idx > quoted[-1][0]):
+        speakers = _speakers(verbs[-1], reading)
+        return (None, speakers) if speakers else None
+    return (None, quoted[-1][1]) if quoted else None
 
 
 # --- speakers -------------------------------------------------------------------------------------------------------
