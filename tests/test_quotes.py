@@ -169,55 +169,53 @@ def test_speaker_from_the_frame(nlp, text, speaker, words):
         assert quotes[0].text.startswith(words)
 
 
-def test_he_is_the_last_subject_person_not_the_last_speaker(nlp):
-    text = (
-        'Marsh met Berg in Geneva. "We agreed on a great deal today," Marsh said. Berg flew home on Tuesday. '
-        '"The visit was useful for both sides," he said.'
-    )
-    assert [q.speaker for q in quotes_of(nlp, text)] == [MARSH, BERG]
-
-
-def test_he_is_not_a_subject_inside_reported_speech(nlp):
-    text = 'Berg wrote that Marsh would visit Vesmark in May. "The visit will be a milestone for us," he wrote.'
-    assert [q.speaker for q in quotes_of(nlp, text)] == [BERG]
-
-
-def test_he_after_a_person_nobody_knows_is_nobody(nlp):
-    text = (
-        "Marsh met Berg on Monday. Norland's trade envoy Jorge Alvarado said the talks went well. "
-        '"We are close to a deal on tariffs," he said.'
-    )
-    assert quotes_of(nlp, text) == []
-
-
 @pytest.mark.parametrize(
-    "text",
+    ("text", "speakers"),
     [
-        'Marsh and Berg met in Geneva. The two ministers said the meeting was "open and honest".',
-        'Marsh met Berg on Monday. Both ministers said the talks had been "frank and useful".',
+        (
+            'Marsh met Berg in Geneva. "We agreed on a great deal today," Marsh said. Berg flew home on Tuesday. '
+            '"The visit was useful for both sides," he said.',
+            [{MARSH}, {BERG}],
+        ),
+        (
+            'Berg wrote that Marsh would visit Vesmark in May. "The visit will be a milestone for us," he wrote.',
+            [{BERG}],
+        ),
+        (
+            "Marsh met Berg on Monday. Norland's trade envoy Jorge Alvarado said the talks went well. "
+            '"We are close to a deal on tariffs," he said.',
+            [],
+        ),
+        ('Marsh and Berg met in Geneva. The two ministers said the meeting was "open and honest".', [{MARSH, BERG}]),
+        ('Marsh met Berg on Monday. Both ministers said the talks had been "frank and useful".', [{MARSH, BERG}]),
+        ('Marsh and Berg said: "The border will open for trade in the spring."', [{MARSH, BERG}]),
+        ('"We are ready," Berg said, "but the other side must move too."', [{BERG}, {BERG}]),
+        ('"The door stays open," Berg said of the talks, adding: "We want a settlement."', [{BERG}, {BERG}]),
+        ('"We are ready for talks," Berg said. "We have always been ready for them."', [{BERG}, {BERG}]),
+        ('Berg said the talks were over. "We have always been ready for them, but not now."', [{BERG}]),
+        ('"The talks went well," Berg said on Friday.\n\n"We agreed to meet again in the spring."', [{BERG}, {BERG}]),
+        (
+            "The statement of the Norland Foreign Ministry reads:\n\n“Norland welcomes the agreement signed today.”",
+            [{MINISTRY}],
+        ),
     ],
-    ids=["named-together", "met-each-other"],
-)
-def test_a_group_word_speaks_for_the_people_before_it(nlp, text):
-    quote = quotes_of(nlp, text)[0]
-    assert {quote.speaker, *quote.co_speakers} == {MARSH, BERG}
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '"We are ready," Berg said, "but the other side must move too."',
-        '"The door stays open," Berg said of the talks, adding: "We want a settlement."',
+    ids=[
+        "he-is-the-last-subject-person-not-the-last-speaker",
+        "he-is-not-a-subject-inside-reported-speech",
+        "he-after-a-person-nobody-knows-is-nobody",
+        "group-word-for-people-named-together",
+        "group-word-for-people-who-met",
+        "coordinated-subjects",
+        "verb-between-two-parts",
+        "adding-colon",
+        "quoted-sentence-after-a-quote",
+        "quoted-sentence-after-reported-speech",
+        "quote-paragraph-after-a-named-speaker",
+        "quote-paragraph-after-a-colon",
     ],
-    ids=["verb-between-two-parts", "adding-colon"],
 )
-def test_one_frame_for_two_quotations(nlp, text):
-    assert [q.speaker for q in quotes_of(nlp, text)] == [BERG, BERG]
-
-
-def test_coordinated_subjects_speak_together(nlp):
-    quote = quotes_of(nlp, 'Marsh and Berg said: "The border will open for trade in the spring."')[0]
-    assert (quote.speaker, quote.co_speakers) == (MARSH, [BERG])
+def test_who_says_each_quotation(nlp, text, speakers):
+    assert [{q.speaker, *q.co_speakers} for q in quotes_of(nlp, text)] == speakers
 
 
 @pytest.mark.parametrize(
@@ -250,28 +248,6 @@ def test_a_quote_over_two_paragraphs_is_one_quote_per_paragraph(nlp, text):
     quotes = quotes_of(nlp, text)
     assert [q.speaker for q in quotes] == [MARSH, MARSH]
     assert [q.text[:14] for q in quotes] == ["The border wil", "Trade will fol"]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '"We are ready for talks," Berg said. "We have always been ready for them."',
-        'Berg said the talks were over. "We have always been ready for them, but not now."',
-    ],
-    ids=["after-a-quote", "after-reported-speech"],
-)
-def test_a_quoted_sentence_after_a_speaker_in_the_paragraph_is_theirs(nlp, text):
-    assert {q.speaker for q in quotes_of(nlp, text)} == {BERG}
-
-
-def test_a_quote_paragraph_after_a_named_speaker_is_theirs(nlp):
-    text = '"The talks went well," Berg said on Friday.\n\n"We agreed to meet again in the spring."'
-    assert [q.speaker for q in quotes_of(nlp, text)] == [BERG, BERG]
-
-
-def test_a_quote_paragraph_after_a_colon_is_the_colon_speakers(nlp):
-    text = "The statement of the Norland Foreign Ministry reads:\n\n“Norland welcomes the agreement signed today.”"
-    assert [q.speaker for q in quotes_of(nlp, text)] == [MINISTRY]
 
 
 def test_an_embedded_post_is_its_account_holders(nlp):
