@@ -250,13 +250,15 @@ def test_a_quote_over_two_paragraphs_is_one_quote_per_paragraph(nlp, text):
     assert [q.text[:14] for q in quotes] == ["The border wil", "Trade will fol"]
 
 
-def test_an_embedded_post_is_its_account_holders(nlp):
-    text = (
-        "Berg thanked the rescue teams.\nThank you all for your tireless work through the night.\n"
-        "— Tomas BERG (@tberg) March 3, 2024\nThe teams left on Sunday."
-    )
-    quotes = quotes_of(nlp, text)
-    assert [(q.speaker, q.text) for q in quotes] == [(BERG, "Thank you all for your tireless work through the night.")]
+@pytest.mark.parametrize(
+    ("signature", "speakers"),
+    [("— Tomas BERG (@tberg) March 3, 2024", [BERG]), ("— Tomas Berg (@tberg), Vesmark correspondent", [])],
+    ids=["dated-signature", "byline-is-no-signature"],
+)
+def test_an_embedded_post_is_its_account_holders(nlp, signature, speakers):
+    post = "Thank you all for your tireless work through the night."
+    text = f"Berg thanked the rescue teams.\n{post}\n{signature}\nThe teams left on Sunday."
+    assert [(q.speaker, q.text) for q in quotes_of(nlp, text)] == [(s, post) for s in speakers]
 
 
 def test_said_at_is_the_event_the_frame_places_the_words_at(nlp):

@@ -77,7 +77,7 @@ _AT_EVENT = frozenset(("at", "during", "after", "on", "following"))
 _PERSON_PRONOUNS = frozenset(("he", "she", "him", "her"))
 _CLIMB = frozenset(("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "prep"))  # from a speech verb to its speaker
 # The line an embedded social-media post ends with: "— Name (@handle) February 11, 2023".
-_SIGNATURE = re.compile(r"^[ \t]*[—–][ \t]*(?P<name>[^\n(]+?)[ \t]*\(@\w+\)[^\n]*$", re.M)
+_SIGNATURE = re.compile(r"^[ \t]*[—–][ \t]*(?P<name>[^\n(]+?)[ \t]*\(@\w+\)[^\n]*\b\d{4}[ \t]*$", re.M)
 
 
 @dataclass(frozen=True)
