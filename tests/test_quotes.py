@@ -69,6 +69,7 @@ def quotes_of(nlp, text: str, events: list[Event] | None = None):
         f"»{PLEDGE}«, Marsh said.",
         f"Marsh said: ‹{PLEDGE}.›",
         f"Marsh said: „{PLEDGE}.“",
+        f"Marsh said: ‘{PLEDGE}.’",
         f"Marsh said: „{PLEDGE}.”",
         f'Marsh said, "{PLEDGE}."',
         f'Elena Marsh said: "{PLEDGE}."',
@@ -88,6 +89,7 @@ def quotes_of(nlp, text: str, events: list[Event] | None = None):
         "angle-reversed",
         "single-angle",
         "low-nine-high-six",
+        "single-curly",
         "low-nine-high-nine",
         "verb-before-comma",
         "verb-before-colon",
@@ -277,6 +279,8 @@ def test_said_at_is_the_event_the_frame_places_the_words_at(nlp):
         ("“Left open at the end\n\nA new paragraph.", ["Left open at the end"]),
         ("«Un» and «deux»", ["Un", "deux"]),
         ("“One.” Then two.” The end.", ["One."]),
+        ("The ministers’ plan for Vesmark’s ‘new start’ and the envoys’ talks", ["new start"]),
+        ("“She told me ‘no’ at the door,” he said.", ["She told me ‘no’ at the door"]),
     ],
     ids=[
         "two-quotations",
@@ -284,6 +288,8 @@ def test_said_at_is_the_event_the_frame_places_the_words_at(nlp):
         "open-at-the-end",
         "angle-pairs",
         "stray-closing-mark-after-a-quotation",
+        "single-marks-beside-apostrophes",
+        "single-marks-inside-a-quotation",
     ],
 )
 def test_quote_regions(text, inner):

@@ -1,6 +1,6 @@
 """Direct quotations in a parsed article and who said them.
 
-Marks: straight ("…"), curly (“…”), mixed (either kind on either side, “…“ included), low-9 („…“) and angle
+Marks: straight ("…"), curly (“…”, ‘…’), mixed (either kind on either side, “…“ included), low-9 („…“) and angle
 («…», »…«, ‹…›) quotation marks. Whether a mark opens or closes is read from the characters around it. A
 quotation left open at the end of a paragraph continues in the next one when that paragraph opens with a mark or
 closes one that nothing opened; a closing mark that nothing opened starts its quotation at the paragraph's start.
@@ -47,6 +47,7 @@ SHORT_WORDS = 3  # a quotation of this many words or fewer needs a frame of its 
 _DOUBLE = '"“”„‟'
 _ANGLE = {"«": "»", "»": "«", "‹": "›", "›": "‹"}
 _MARKS = frozenset(_DOUBLE) | frozenset(_ANGLE)
+_SINGLE = "‘’"  # single curly marks: a quotation only from an opening ‘ to a closing ’ (’ is also the apostrophe)
 _BEFORE_OPENING = "([{—–-/:"
 _AFTER_CLOSING = ".,;:!?)]}—–-…'’"
 _SENTENCE_END = frozenset(".!?")
@@ -102,8 +103,8 @@ def quote_regions(text: str) -> list[QuoteRegion]:
     regions: list[QuoteRegion] = []
     carried = None  # (start, parts) of a quotation left open at the end of the paragraph before
     for offset, line in _paragraphs(text):
-        marks = [(i, c) for i, c in enumerate(line) if c in _MARKS]
-        if carried and not _continues(line, marks):
+        marks = [(i, c) for i, c in enumerate(line) if c in _MARKS or c in _SINGLE]
+        if carried and not _continues(line, [(i, c) for i, c in marks if c in _MARKS]):
             regions.append(QuoteRegion(carried[0], carried[1][-1][1], carried[1]))
             carried = None
         carried = _scan_paragraph(offset, line, marks, carried, regions)
@@ -115,9 +116,12 @@ def quote_regions(text: str) -> list[QuoteRegion]:
 def _scan_paragraph(offset, line, marks, carried, regions) -> tuple[int, tuple] | None:
     """Add the quotations closed in one paragraph to `regions`; return the one left open, if any."""
     opened = None  # (offset of the opening mark, the mark, region start, earlier parts)
+    first = next((i for i, mark in marks if mark in _MARKS), None)
     for i, mark in marks:
         role = _role(line, i)
-        if opened is None and role == "close" and i != marks[0][0]:
+        if mark in _SINGLE and not _single_fits(mark, role, opened):
+            continue
+        if opened is None and role == "close" and i != first:
             continue  # a stray closing mark after a quotation of this paragraph (an inch mark, a typo)
         if opened is None and role == "close" and mark not in "«‹„":
             start, parts = carried if carried else (offset, ())
@@ -165,7 +169,16 @@ def _role(line: str, i: int) -> str:
     return "either"
 
 
+def _single_fits(mark: str, role: str, opened) -> bool:
+    """Return whether a single curly mark opens or closes a quotation here (never inside a double one)."""
+    if opened is None:
+        return mark == "‘" and role == "open"
+    return opened[1] == "‘" and mark == "’" and role == "close"
+
+
 def _closes(opening: str, mark: str) -> bool:
+    if opening == "‘":
+        return mark == "’"
     if opening in _ANGLE:
         return mark == _ANGLE[opening]
     return mark in _DOUBLE and mark != "„"
