@@ -226,8 +226,9 @@ def test_who_says_each_quotation(nlp, text, speakers):
         'The so-called "frozen conflict" drags on.',
         "Both states signed the “Treaty on Good Neighbourly Relations” in 1998.",
         'The route, known as the "green corridor", was opened, Marsh said.',
+        "Marsh welcomed the “Agreement on Trade and Transit between Norland and Vesmark”.",
     ],
-    ids=["scare-quotes", "title-without-frame", "name-given-by-a-noun-modifier"],
+    ids=["scare-quotes", "title-without-frame", "name-given-by-a-noun-modifier", "title-inside-a-frame"],
 )
 def test_words_in_marks_that_nobody_says_are_not_quotes(nlp, text):
     assert quotes_of(nlp, text) == []

@@ -10,8 +10,9 @@ said Fidan / Fidan said: "…" / he said it was "…" / the region, he said, has
 speech verb just after or just before the marks, or a headline's "Name: “…”". A paragraph that opens with a
 quotation and has no frame of its own takes the frame of the paragraph before: one ending in a colon, else the
 speaker that paragraph quoted or named last. Quotations of three words or fewer count only inside a frame of their
-own sentence (scare quotes and titles are not quotations), and a quotation nobody frames is left out. An embedded
-post (a paragraph above "— Name (@handle) date") is its account holder's.
+own sentence (scare quotes are not quotations), names in marks (verbless, capitalised) never count, and a
+quotation nobody frames is left out. An embedded post (a paragraph above "— Name (@handle) date") is its account
+holder's.
 
 Speakers: the subject of the frame with its coordinated subjects and appositions, the agent of a passive frame
 ("coined by …"), the object of "according to", the one "quoted as saying"; "he"/"she" is the last person who was
@@ -365,7 +366,7 @@ def _frame(region: QuoteRegion, reading: _Reading) -> tuple[Token | None, list[s
     """Return the speech verb framing a quotation and its speakers, or None if nothing frames it."""
     text = reading.doc.text
     inner = [t for t in _tokens(reading, region.start, region.end) if t.i in reading.quoted]
-    if not inner:
+    if not inner or _is_name(inner):
         return None
     short = region.is_short(text)
     verb = _naming_before(region.start, reading) if short else None
@@ -383,6 +384,18 @@ def _frame(region: QuoteRegion, reading: _Reading) -> tuple[Token | None, list[s
     if not short and _opens_sentence(inner[0]):
         return _name_and_colon(lead, reading) or _last_speaker(begin, region.start, reading)  # “…,” he said. “…”
     return _name_and_colon(lead, reading)
+
+
+def _is_name(inner: list[Token]) -> bool:
+    """Return whether quoted words are a name, not speech: no verb, every content word capitalised
+    ("the “Treaty on Good Neighbourly Relations”", "under the theme “Inclusivity and Sustainability”")."""
+    words = [t for t in inner if t.is_alpha]
+    content = [t for t in words if not t.is_stop]
+    return (
+        bool(content)
+        and all(t.text[:1].isupper() for t in content)
+        and all(t.pos_ not in ("VERB", "AUX") for t in words)
+    )
 
 
 def _name_and_colon(lead, reading: _Reading) -> tuple[None, list[str]] | None:
