@@ -74,7 +74,6 @@ _CLAUSAL = frozenset(
     ]
 )
 _SIDE_FRAMES = frozenset(("parataxis", "advcl", "acl", "ccomp"))  # "The region, he said, has “…”"
-_BESIDE = frozenset(("appos",))  # names that are the head's referent: "the envoy, Kilic"
 _AT_EVENT = frozenset(("at", "during", "after", "on", "following"))
 _PERSON_PRONOUNS = frozenset(("he", "she", "him", "her"))
 _CLIMB = frozenset(("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "prep"))  # from a speech verb to its speaker
@@ -578,15 +577,21 @@ def _who(subject: Token, reading: _Reading) -> list[str]:
 
 
 def _named_one(head: Token, reading: _Reading) -> Found | None:
-    """Return the agent a noun phrase names: its own name, else a name set beside it ("the minister, Lavrov").
+    """Return the agent a noun phrase names: its own name, else a name set beside it ("the minister, Lavrov"),
+    else the body whose office it is ("the Foreign Ministry press office").
 
     A state or body that only qualifies the head ("Armenia's foreign ministry", "the Council of the EU") is not
     the speaker: the ministry or the council is, and the article has not named it.
     """
     if head.i in reading.mention_at:
         return reading.mention_at[head.i]
-    beside = [reading.mention_at[c.i] for c in head.children if c.dep_ in _BESIDE and c.i in reading.mention_at]
-    if _personal(head, reading):
+    personal = _personal(head, reading)
+    beside = []
+    for child in (c for c in head.children if c.i in reading.mention_at):
+        mention = reading.mention_at[child.i]
+        if child.dep_ == "appos" or (child.dep_ == "compound" and mention.kind == "Organization" and not personal):
+            beside.append(mention)
+    if personal:
         beside = [m for m in beside if m.kind == "Person"]
     return min(beside, key=_speaker_rank) if beside else None
 
