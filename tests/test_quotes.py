@@ -118,6 +118,7 @@ def test_every_mark_and_verb_place_gives_the_speaker(nlp, text):
         ('"We will not give up," Tomas Berg, Vesmark\'s foreign minister, said.', BERG, "We will not give up"),
         ('Vesmark\'s foreign minister, Tomas Berg, said: "We will not give up."', BERG, "We will not give up"),
         ('"The talks were useful," the Norland Foreign Ministry said in a statement.', MINISTRY, "The talks were"),
+        ('"The talks were useful," the Norland Foreign Ministry press office said.', MINISTRY, "The talks were"),
         (
             'The Norland Foreign Ministry issued a note on Monday. "The talks were useful," the ministry said.',
             MINISTRY,
@@ -152,6 +153,7 @@ def test_every_mark_and_verb_place_gives_the_speaker(nlp, text):
         "apposition-after-name",
         "apposition-before-name",
         "ministry",
+        "a-bodys-press-office",
         "the-ministry-named-before",
         "the-statement-by-its-issuer",
         "it-with-nobody-before",

@@ -74,7 +74,6 @@ _CLAUSAL = frozenset(
     ]
 )
 _SIDE_FRAMES = frozenset(("parataxis", "advcl", "acl", "ccomp"))  # "The region, he said, has “…”"
-_BESIDE = frozenset(("appos",))  # names that are the head's referent: "the envoy, Kilic"
 _AT_EVENT = frozenset(("at", "during", "after", "on", "following"))
 _PERSON_PRONOUNS = frozenset(("he", "she", "him", "her"))
 _CLIMB = frozenset(("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "prep"))  # from a speech verb to its speaker
@@ -245,6 +244,7 @@ class _Reading:
     mention_at: dict[int, Found]  # token index -> the agent mention covering it
     quoted: set[int]  # token indices inside quotations
     starts: list[int]  # character offset of each token
+    sources: dict[int, int]  # frame token -> the preposition its pattern ends with ("according to"): its object speaks
     subject_people: list[tuple[int, str | None]] = field(default_factory=list)  # (offset, person or None: unknown)
     authors: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, who) of documents
     bodies: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, who) of bodies and states as subjects
@@ -307,9 +307,11 @@ def _folded_words(name: str) -> list[str]:
 
 
 def _read(doc: Doc, mentions: list[Found], regions: list[QuoteRegion]) -> _Reading:
-    labels = {}
-    for match_id, start, _ in speech_matcher(doc.vocab)(doc):
+    labels, sources = {}, {}
+    for match_id, start, end in speech_matcher(doc.vocab)(doc):
         labels.setdefault(start, doc.vocab.strings[match_id])
+        if end - start > 1 and doc[end - 1].dep_ == "prep":
+            sources[start] = end - 1
     mention_at = {}
     for mention in mentions:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
@@ -321,7 +323,7 @@ def _read(doc: Doc, mentions: list[Found], regions: list[QuoteRegion]) -> _Readi
         for start, end in region.parts:
             span = doc.char_span(start, end, alignment_mode="contract")
             quoted.update(t.i for t in span or ())
-    reading = _Reading(doc, labels, mention_at, quoted, [t.idx for t in doc])
+    reading = _Reading(doc, labels, mention_at, quoted, [t.idx for t in doc], sources)
     _remember_subjects(reading)
     return reading
 
@@ -535,12 +537,14 @@ def _speakers(verb: Token, reading: _Reading) -> list[str]:
 
 def _speaker_of(node: Token, reading: _Reading) -> Token | None:
     """Return the word naming who speaks through one verb, if the verb has one."""
+    if node.i in reading.sources:
+        return _object_of(reading.doc[reading.sources[node.i]])  # "according to Aliyev"
     wanted = ("dobj", "nsubjpass") if reading.labels.get(node.i) == "QUOTING" else ("nsubj",)
     for child in node.children:
         if child.dep_ in wanted:
             return child  # "Fidan said", "quoted Fidan as saying", "Fidan was quoted as saying"
-        if child.dep_ == "agent" or (child.dep_ == "prep" and node.lemma_ == "accord"):
-            return _object_of(child)  # "coined by Aliyev", "according to Aliyev"
+        if child.dep_ == "agent":
+            return _object_of(child)  # "coined by Aliyev"
     return None
 
 
@@ -573,15 +577,21 @@ def _who(subject: Token, reading: _Reading) -> list[str]:
 
 
 def _named_one(head: Token, reading: _Reading) -> Found | None:
-    """Return the agent a noun phrase names: its own name, else a name set beside it ("the minister, Lavrov").
+    """Return the agent a noun phrase names: its own name, else a name set beside it ("the minister, Lavrov"),
+    else the body whose office it is ("the Foreign Ministry press office").
 
     A state or body that only qualifies the head ("Armenia's foreign ministry", "the Council of the EU") is not
     the speaker: the ministry or the council is, and the article has not named it.
     """
     if head.i in reading.mention_at:
         return reading.mention_at[head.i]
-    beside = [reading.mention_at[c.i] for c in head.children if c.dep_ in _BESIDE and c.i in reading.mention_at]
-    if _personal(head, reading):
+    personal = _personal(head, reading)
+    beside = []
+    for child in (c for c in head.children if c.i in reading.mention_at):
+        mention = reading.mention_at[child.i]
+        if child.dep_ == "appos" or (child.dep_ == "compound" and mention.kind == "Organization" and not personal):
+            beside.append(mention)
+    if personal:
         beside = [m for m in beside if m.kind == "Person"]
     return min(beside, key=_speaker_rank) if beside else None
 
