@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.rules import RuleExtractor
 from kg.extract.triggers import PATTERNS_FILE, TriggerMatcher, parse_patterns
-
-
-@pytest.fixture(scope="module")
-def extractor() -> RuleExtractor:
-    """Load the spaCy pipeline once for this module."""
-    return RuleExtractor()
 
 
 def triggers(extractor, text: str) -> list[tuple[str, str]]:

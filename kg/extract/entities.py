@@ -81,8 +81,9 @@ class EntityFinder:
                 found.append(mention)
         found.extend(self._roles(text, found, published))
         found = _dedupe(found) + self._nested(every, spans, found)
-        found += self._open_world(doc, found, entities)
+        # A state's body first: "the Kenyan Foreign Ministry" is the body "Kenya's foreign ministry" names too.
         found += self._state_bodies(doc, found, entities)
+        found += self._open_world(doc, found, entities)
         for mention in found:
             if mention.key not in entities:
                 entities[mention.key] = self._entity(mention.key)
