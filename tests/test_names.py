@@ -148,3 +148,45 @@ def test_the_name_of_a_gathering_names_no_entity_of_its_own(extractor):
     doc = extractor.nlp("Leaders arrived for the Nile Basin Summit.")
     doc.ents = [Span(doc, 4, 7, label="ORG")]
     assert [(p.text, p.kind) for p in names.propose(doc, [])] == [("Nile Basin", "Organization")]
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "key", "label"),
+    [
+        ("The Kenyan government agreed.", "Kenyan government", "government-of-kenya", "Government of Kenya"),
+        ("Uganda's parliament voted.", "Uganda's parliament", "parliament-of-uganda", "Parliament of Uganda"),
+        (
+            "The Kenyan defense ministry denied it.",
+            "Kenyan defense ministry",
+            "ministry-of-defence-of-kenya",
+            "Ministry of Defence of Kenya",
+        ),
+        (
+            "Kenya's foreign affairs ministry summoned the envoy.",
+            "Kenya's foreign affairs ministry",
+            "ministry-of-foreign-affairs-of-kenya",
+            "Ministry of Foreign Affairs of Kenya",
+        ),
+    ],
+)
+def test_a_body_of_a_state_named_by_the_state_is_an_organisation_of_its_own(extractor, text, written, key, label):
+    mentions, entities = find(extractor, text)
+    body = entities[mentions[written]]
+    assert (body.key, body.kind, body.label, body.in_reference) == (f"organization/{key}", "Organization", label, False)
+    assert written in body.alt_labels
+
+
+def test_every_way_of_naming_a_states_ministry_is_one_entity(extractor):
+    text = (
+        "Kenya's foreign ministry summoned the envoy. The Kenyan Foreign Ministry said on Monday that "
+        "the Kenyan foreign ministry would reply."
+    )
+    found, _ = extractor.entities(extractor.nlp(text), dt.date(2025, 3, 4))
+    bodies = [(text[m.start : m.end], m.key) for m in found if m.kind == "Organization"]
+    assert {key for _, key in bodies} == {"organization/ministry-of-foreign-affairs-of-kenya"}
+    assert len(bodies) == 3
+
+
+def test_a_state_body_still_mentions_its_state(extractor):
+    mentions, _ = find(extractor, "The Kenyan government agreed.")
+    assert mentions["Kenyan"] == "country/kenya"
