@@ -1,7 +1,8 @@
-"""The whole pipeline: read → extract → map → validate → publish (only if the graph conforms)."""
+"""The whole pipeline: read → extract → map → validate → publish what conforms, holding back articles that do not."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import fcntl
 from collections.abc import Callable, Iterable, Iterator
@@ -9,10 +10,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from kg import config
 from kg.articles import Article, read_articles
+from kg.cli import EXIT_ERROR, EXIT_HELD_BACK, EXIT_NONCONFORMING, EXIT_OK
 from kg.errors import ArticleError, PublishError
 from kg.extract.coreference import resolve_events
 from kg.extract.model import Extraction
@@ -21,42 +23,92 @@ from kg.mapping import Build, Mapper
 from kg.publish import publish_atomically, write_failed_report
 from kg.reference import load_reference
 from kg.terms import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE, load_turtle
-from kg.validate import ValidationResult, validate
+from kg.validate import HeldBack, ValidationResult, blame, load_shapes, validate
 
 Progress = Callable[[str, int, int], None]
 
 
 @dataclass
 class BuildOutcome:
-    """What a build did: the errors met, the validation result and the release it published."""
+    """What a build did: the errors met, the articles held back, the validation result and the release."""
 
     build: Build
     articles: list[Article] = field(default_factory=list)
     errors: list[ArticleError] = field(default_factory=list)
     validation: ValidationResult | None = None
+    held_back: HeldBack = field(default_factory=HeldBack)
     release: Path | None = None
     report_folder: Path | None = None
     dataset: Dataset | None = None
 
     @property
     def exit_code(self) -> int:
-        """Return 0 if published with no error, 1 if the graph does not conform, 2 on any error."""
+        """Return the `kg build` exit code: 1 does not conform, 2 any error, 3 published without some articles."""
         if self.validation is not None and not self.validation.conforms:
-            return 1
-        return 2 if self.errors or self.release is None else 0
+            return EXIT_NONCONFORMING
+        if self.errors or self.release is None:
+            return EXIT_ERROR
+        return EXIT_HELD_BACK if self.held_back else EXIT_OK
 
 
-def extract_dataset(articles: list[Article], settings: dict, build: Build, progress: Progress | None = None) -> Dataset:
-    """Run the extractor over `articles` and map the results to one dataset."""
-    reference = load_reference(settings["BASE_IRI"])
+@dataclass
+class Gated:
+    """The dataset that passed (or failed) the gate, its validation, and the articles held back from it."""
+
+    dataset: Dataset
+    validation: ValidationResult
+    held_back: HeldBack
+
+
+def extract(
+    articles: list[Article], reference: Graph, settings: dict, progress: Progress | None = None
+) -> list[Extraction]:
+    """Run the extractor (the trained pipeline of `settings`) over `articles`."""
     extractor = RuleExtractor(reference, settings["SPACY_MODEL"])
-    extractions = list(_counted(extractor.pipe(articles), len(articles), progress))
-    resolve_events(extractions)
+    return list(_counted(extractor.pipe(articles), len(articles), progress))
+
+
+def map_extractions(extractions: list[Extraction], reference: Graph, settings: dict, build: Build) -> Dataset:
+    """Resolve events across `extractions` and map them to one dataset, leaving the extractions as they were."""
+    # Coreference completes events in place (keys, labels, dates): each set of articles starts afresh from the
+    # extractor's output, so what a held-back article said leaves no trace in the merged events of the others.
+    resolved = copy.deepcopy(extractions)
+    resolve_events(resolved)
     mapper = Mapper(settings["BASE_IRI"])
-    dataset = mapper.dataset(extractions, reference, load_turtle(ONTOLOGY_FILE), load_turtle(SHAPES_FILE))
+    dataset = mapper.dataset(resolved, reference, load_turtle(ONTOLOGY_FILE), load_turtle(SHAPES_FILE))
     build.ended = dt.datetime.now(dt.UTC)
-    mapper.add_build(dataset, build, [a.identifier for a in articles])
+    mapper.add_build(dataset, build, [x.article.identifier for x in extractions])
     return dataset
+
+
+def gate(
+    extractions: list[Extraction],
+    reference: Graph,
+    settings: dict,
+    build: Build,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> Gated:
+    """Map and validate the extractions; unless `strict`, hold back the articles whose graphs violate a shape.
+
+    After holding articles back, the others are resolved, mapped and validated again (merged events change
+    without them), until what remains conforms, every article is held back, or a violation comes from no article.
+    """
+    shapes = load_shapes()
+    held_back = HeldBack()
+    while True:
+        kept = [x for x in extractions if x.article.identifier not in held_back]
+        if progress:
+            progress(f"validating again without {len(held_back)} held back" if held_back else "validating", 0, 1)
+        dataset = map_extractions(kept, reference, settings, build)
+        validation = validate(dataset, shapes)
+        blamed = None if validation.conforms or strict else blame(validation, dataset, shapes)
+        if not blamed:
+            return Gated(dataset, validation, held_back)
+        held_back.add(blamed, validation)
+        if len(held_back) == len(extractions):
+            return Gated(dataset, validation, held_back)
 
 
 def run_build(
@@ -65,40 +117,48 @@ def run_build(
     *,
     publish: bool = True,
     keep_going: bool = False,
+    strict: bool = False,
     progress: Progress | None = None,
 ) -> BuildOutcome:
-    """Build the graph from the articles under `paths`; publish it if it conforms and `publish` is set."""
+    """Build the graph from the articles under `paths` and publish what conforms (all or nothing if `strict`)."""
     outcome = BuildOutcome(Build(started=dt.datetime.now(dt.UTC)))
     read = read_articles(paths, max_bytes=settings["MAX_ARTICLE_BYTES"])
     outcome.articles, outcome.errors = read.articles, read.errors
     if (outcome.errors and not keep_going) or not outcome.articles:
         return outcome
-    dataset = extract_dataset(outcome.articles, settings, outcome.build, progress)
-    outcome.dataset = dataset
-    if progress:
-        progress("validating", 0, 1)
-    outcome.validation = validate(dataset)
-    if not publish:
-        return outcome
+    reference = load_reference(settings["BASE_IRI"])
+    extractions = extract(outcome.articles, reference, settings, progress)
+    gated = gate(extractions, reference, settings, outcome.build, strict=strict, progress=progress)
+    outcome.dataset, outcome.validation, outcome.held_back = gated.dataset, gated.validation, gated.held_back
+    if publish:
+        _publish(outcome, settings, progress)
+    return outcome
+
+
+def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None) -> None:
     data_dir = config.data_dir(settings)
     with _build_lock(data_dir):
         if not outcome.validation.conforms:
             outcome.report_folder = write_failed_report(
-                data_dir, outcome.build.identifier, outcome.validation.report, outcome.validation.text
+                data_dir,
+                outcome.build.identifier,
+                outcome.validation.report,
+                outcome.validation.text,
+                outcome.held_back,
             )
-            return outcome
+            return
         if progress:
             progress("publishing", 0, 1)
         outcome.release = publish_atomically(
             data_dir,
             outcome.build.identifier,
-            dataset,
+            outcome.dataset,
             outcome.validation.report,
             outcome.validation.text,
             prefixes={k: str(v) for k, v in PREFIXES.items()},
             base=settings["BASE_IRI"],
+            held_back=outcome.held_back,
         )
-    return outcome
 
 
 @contextmanager

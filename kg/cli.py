@@ -1,7 +1,8 @@
 """The `kg` command: build, validate, query, stats, export.
 
 Exit codes: 0 success (published / conforms), 1 the graph does not conform to
-the shapes (nothing published), 2 error (bad input, bad query, nothing published).
+the shapes (nothing published), 2 error (bad input, bad query, nothing published),
+3 published, but some articles were held back because their graphs violate a shape.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from kg import __version__, config
 from kg.errors import KGError
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR, EXIT_HELD_BACK = 0, 1, 2, 3
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Diplomacy KG: turn news articles about relations between states into a published "
         "knowledge graph, and query it.",
         epilog="exit codes: 0 success, 1 graph does not conform to the SHACL shapes (nothing published), "
-        "2 error\n\nsettings (environment variables):\n" + _settings_help(),
+        "2 error, 3 published without the articles held back for violating the shapes\n\n"
+        "settings (environment variables):\n" + _settings_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"kg {__version__}")
@@ -49,10 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser(
         "build",
         parents=[common],
-        help="extract, map, validate and (if it conforms) publish the graph",
+        help="extract, map, validate and publish the graph of the articles that conform",
         description="Read articles (.txt files, .jsonl bulk files or folders of them), extract facts, map them "
-        "to RDF, validate against the SHACL shapes, and publish only if the graph conforms: a new store, "
-        "dumps and manifest swapped in atomically. The previous release stays live on any failure.",
+        "to RDF, validate against the SHACL shapes, and publish: a new store, dumps and manifest swapped in "
+        "atomically. An article whose graph violates a shape is held back (listed with its report, exit code 3) "
+        "and the others are published; with --strict one violation publishes nothing (exit code 1). "
+        "The previous release stays live on any failure.",
     )
     build.add_argument("paths", nargs="*", type=Path, help="article files or folders (default: KG_SEEDS, seeds/)")
     build.add_argument("--base-iri", help="base of data IRIs (KG_BASE_IRI)")
@@ -60,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
         "--keep-going",
         action="store_true",
         help="publish the readable articles even if some could not be read (exit code is still 2)",
+    )
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="publish nothing if any article's graph violates a shape, instead of holding that article back",
     )
     build.set_defaults(run=commands.build)
 

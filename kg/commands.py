@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from kg import config
 from kg.errors import KGError
-from kg.publish import current_release, load_query_stores
+from kg.publish import HELD_BACK_TEXT, current_release, load_query_stores
 
 RDF_SUFFIXES = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt", ".jsonld": "json-ld"}
 GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -34,7 +34,9 @@ def build(args, settings: dict) -> int:
     """Build and publish the graph; print what happened."""
     from kg.build import run_build
 
-    outcome = run_build(_paths(args, settings), settings, keep_going=args.keep_going, progress=_progress)
+    outcome = run_build(
+        _paths(args, settings), settings, keep_going=args.keep_going, strict=args.strict, progress=_progress
+    )
     _report_build(outcome)
     return outcome.exit_code
 
@@ -52,7 +54,7 @@ def validate(args, settings: dict) -> int:
         result = shacl_validate(_parse_rdf(rdf_files[0]))
         errors = []
     else:
-        outcome = run_build(paths, settings, publish=False, keep_going=True, progress=_progress)
+        outcome = run_build(paths, settings, publish=False, keep_going=True, strict=True, progress=_progress)
         _print_errors(outcome.errors)
         result, errors = outcome.validation, outcome.errors
         if result is None:
@@ -252,7 +254,12 @@ def _report_build(outcome) -> None:
         print("nothing published: fix the files above or use --keep-going", file=sys.stderr)
     if outcome.validation is not None:
         _print_problems(outcome.validation, warnings=False)
+    for identifier in sorted(outcome.held_back.problems):
+        print(f"held back {identifier}: {outcome.held_back.reason(identifier)}", file=sys.stderr)
     if outcome.report_folder:
         print(f"nothing published; validation report: {outcome.report_folder}", file=sys.stderr)
     if outcome.release:
         print(f"published {outcome.release}", file=sys.stderr)
+    if outcome.release and outcome.held_back:
+        report = outcome.release / "dumps" / HELD_BACK_TEXT
+        print(f"published without the held-back articles above; their report: {report}", file=sys.stderr)

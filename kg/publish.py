@@ -7,6 +7,10 @@ Layout of the data folder:
     current -> releases/<build-id>    the live release; replaced by one atomic rename
     failed/<build-id>/                validation report of a build that did not conform
 
+A release that holds some articles back (their graphs violate a shape) lists them in the manifest
+(`heldBack`) and in two files of its dumps: `held-back.txt` (readable) and `held-back.ttl` (their
+SHACL results, each linked by prov:wasDerivedFrom to its article).
+
 Everything is written under `releases/.tmp-<build-id>` first, so a failed or
 interrupted build never touches the live release.
 """
@@ -21,12 +25,16 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kg.errors import PublishError
 from kg.void import add_void
+
+if TYPE_CHECKING:
+    from kg.validate import HeldBack  # pySHACL is not needed to publish or serve a release
 
 KEEP_RELEASES = 3
 
@@ -51,6 +59,8 @@ DUMP_FORMATS = (
 )
 REPORT_FILE = "validation-report.ttl"
 REPORT_TEXT = "validation-report.txt"
+HELD_BACK_TEXT = "held-back.txt"
+HELD_BACK_REPORT = "held-back.ttl"
 MANIFEST = "manifest.json"
 
 
@@ -114,8 +124,9 @@ def publish_atomically(
     report_text: str,
     prefixes: dict[str, str] | None = None,
     base: str | None = None,
+    held_back: HeldBack | None = None,
 ) -> Path:
-    """Write store, dumps and manifest for `dataset` into a fresh release and make it current."""
+    """Write store, dumps and manifest for `dataset` (and the articles held back from it) and make it current."""
     releases = data_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     _remove_stale_tmp(releases)
@@ -125,7 +136,7 @@ def publish_atomically(
         raise PublishError(f"release {final} already exists; builds need distinct ids")
     try:
         tmp.mkdir()
-        write_release(tmp, build_id, dataset, report, report_text, prefixes or {}, base)
+        write_release(tmp, build_id, dataset, report, report_text, prefixes or {}, base, held_back)
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -135,13 +146,24 @@ def publish_atomically(
     return final
 
 
-def write_failed_report(data_dir: Path, build_id: str, report: Graph, report_text: str) -> Path:
-    """Keep the validation report of a build that was not published, for the user to read."""
+def write_failed_report(
+    data_dir: Path, build_id: str, report: Graph, report_text: str, held_back: HeldBack | None = None
+) -> Path:
+    """Keep the validation report of a build that was not published (and of its held-back articles) to read."""
     folder = data_dir / "failed" / build_id
     folder.mkdir(parents=True, exist_ok=True)
     report.serialize(folder / REPORT_FILE, format="turtle")
     (folder / REPORT_TEXT).write_text(report_text, encoding="utf-8")
+    write_held_back(folder, held_back)
     return folder
+
+
+def write_held_back(folder: Path, held_back: HeldBack | None) -> None:
+    """Write the readable report and the SHACL results of the held-back articles, if any."""
+    if not held_back:
+        return
+    (folder / HELD_BACK_TEXT).write_text(held_back.text(), encoding="utf-8")
+    held_back.report.serialize(folder / HELD_BACK_REPORT, format="turtle")
 
 
 def write_release(
@@ -152,8 +174,9 @@ def write_release(
     report_text: str,
     prefixes: dict[str, str],
     base: str | None = None,
+    held_back: HeldBack | None = None,
 ) -> None:
-    """Fill `folder` with the store and every dump of `dataset`."""
+    """Fill `folder` with the store and every dump of `dataset`, and list the articles held back from it."""
     store = ox.Store(str(folder / "store"))
     store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
     store.flush()
@@ -162,7 +185,9 @@ def write_release(
     counts = write_dumps(store, dumps, prefixes)
     report.serialize(dumps / REPORT_FILE, format="turtle")
     (dumps / REPORT_TEXT).write_text(report_text, encoding="utf-8")
+    write_held_back(dumps, held_back)
     manifest = build_manifest(build_id, store, dumps, counts)
+    manifest["heldBack"] = held_back.entries() if held_back else []
     add_void(dumps, store, manifest, base)
     (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     del store

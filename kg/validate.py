@@ -1,4 +1,4 @@
-"""The SHACL gate: check data against the shapes; violations stop publishing, warnings do not."""
+"""The SHACL gate: check data against the shapes; a violation holds back the articles it comes from, warnings do not."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyshacl
-from rdflib import RDF, Dataset, Graph, Namespace, URIRef
+from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, NamespaceManager
@@ -35,6 +35,8 @@ class Problem:
     graph: tuple[URIRef, ...] = ()
     path_text: str = ""  # the path in SPARQL syntax, e.g. "dip:participant|dip:host"
     origins: tuple[str, ...] = ()  # where the focus node comes from, e.g. "article 002_4d3f…" or "graph <…>"
+    articles: tuple[str, ...] = ()  # identifiers of the articles whose graphs state the focus node
+    result: Node | None = field(default=None, compare=False, repr=False)  # its sh:ValidationResult in the report
 
 
 @dataclass
@@ -49,6 +51,7 @@ class ValidationResult:
     report: Graph
     text: str
     problems: list[Problem] = field(default_factory=list)
+    articles: dict[str, tuple[URIRef, URIRef]] = field(default_factory=dict)  # identifier → (its graph, its IRI)
 
 
 def shapes_path() -> Path:
@@ -61,9 +64,14 @@ def load_shapes() -> Graph:
     return Graph().parse(shapes_path(), format="turtle")
 
 
-def validate(data: Graph | Dataset, shapes: Graph | None = None) -> ValidationResult:
-    """Validate `data` (a dataset is validated as the union of its graphs) against the shapes."""
-    union, sources = _union(data)
+def validate(
+    data: Graph | Dataset,
+    shapes: Graph | None = None,
+    graphs: set[URIRef] | None = None,
+    focus_nodes: list[Node] | None = None,
+) -> ValidationResult:
+    """Validate `data` (a dataset as the union of its graphs, or of `graphs` only) against the shapes."""
+    union, sources = _union(data, graphs)
     _, report, _ = pyshacl.validate(
         union,
         shacl_graph=shapes if shapes is not None else load_shapes(),
@@ -72,11 +80,13 @@ def validate(data: Graph | Dataset, shapes: Graph | None = None) -> ValidationRe
         do_owl_imports=False,
         allow_warnings=True,
         abort_on_first=False,
+        focus_nodes=focus_nodes,
     )
     _link_sources(report, sources)
     problems = sorted(_problems(report, sources), key=_problem_order)
     conforms = not any(problem.severity == "Violation" for problem in problems)
-    return ValidationResult(conforms=conforms, report=report, text=report_text(problems), problems=problems)
+    articles = {identifier: (graph, iri) for graph, (identifier, iri) in sources.article_of.items()}
+    return ValidationResult(conforms, report, report_text(problems), problems, articles)
 
 
 def report_text(problems: list[Problem]) -> str:
@@ -91,6 +101,114 @@ def format_problems(problems: list[Problem]) -> str:
     """Render problems one per line: severity, focus node, path, message and source graph(s)."""
     names = _namespaces()
     return "\n".join(_format_problem(problem, names) for problem in problems)
+
+
+def blame(result: ValidationResult, data: Dataset, shapes: Graph | None = None) -> dict[str, list[Problem]] | None:
+    """Return, per article, the violations its graph accounts for; None if a violation comes from no article.
+
+    A violation on a node one article's graph states is that article's. A node several graphs state (an event
+    they all report is one node) is checked again in each of those article graphs beside the shared graphs
+    (reference, ontology, build): the articles whose own statements show the violation are blamed; if none
+    shows it alone, it arises from their statements together and all of them are.
+    """
+    blamed: dict[str, list[Problem]] = {}
+    for problem in (p for p in result.problems if p.severity == "Violation"):
+        if not problem.articles:
+            return None
+        for identifier in _culprits(problem, result, data, shapes):
+            blamed.setdefault(identifier, []).append(problem)
+    return blamed
+
+
+def _culprits(problem: Problem, result: ValidationResult, data: Dataset, shapes: Graph | None) -> tuple[str, ...]:
+    if len(problem.articles) == 1 or not isinstance(problem.focus, URIRef):
+        return problem.articles  # pySHACL's focus_nodes option takes IRIs only: a blank node stays on all
+    article_graphs = {graph for graph, _ in result.articles.values()}
+    shared = {graph.identifier for graph in data.graphs()} - article_graphs
+    alone = tuple(
+        identifier
+        for identifier in problem.articles
+        if _shows(problem, validate(data, shapes, shared | {result.articles[identifier][0]}, [problem.focus]))
+    )
+    return alone or problem.articles
+
+
+def _shows(problem: Problem, result: ValidationResult) -> bool:
+    """Return whether `result` holds the same violation as `problem` (same node, path and message)."""
+    return any(
+        (p.severity, p.focus, p.path_text, p.message)
+        == (problem.severity, problem.focus, problem.path_text, problem.message)
+        for p in result.problems
+    )
+
+
+@dataclass
+class HeldBack:
+    """Articles kept out of a release: per article, the violations its graph showed, and their SHACL results."""
+
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
+    iris: dict[str, URIRef] = field(default_factory=dict)
+    report: Graph = field(default_factory=Graph)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    def __contains__(self, identifier: object) -> bool:
+        return identifier in self.problems
+
+    def add(self, blamed: dict[str, list[Problem]], result: ValidationResult) -> None:
+        """Hold back the articles of `blamed`, keeping the results of their violations from `result`'s report."""
+        for identifier, problems in blamed.items():
+            self.problems.setdefault(identifier, []).extend(problems)
+            self.iris[identifier] = result.articles[identifier][1]
+        _copy_results(result.report, [p.result for ps in blamed.values() for p in ps], self.report)
+
+    def reason(self, identifier: str) -> str:
+        """Return why an article was held back: its first violation, and how many it has."""
+        problems = self.problems[identifier]
+        more = f" (and {_violations(len(problems) - 1)} more)" if len(problems) > 1 else ""
+        return problems[0].message + more
+
+    def entries(self) -> list[dict]:
+        """Return one entry per held-back article: identifier, IRI, reason and number of violations."""
+        return [
+            {
+                "article": identifier,
+                "iri": str(self.iris[identifier]),
+                "reason": self.reason(identifier),
+                "violations": len(problems),
+            }
+            for identifier, problems in sorted(self.problems.items())
+        ]
+
+    def text(self) -> str:
+        """Render the readable report: per held-back article, a heading line and its violations."""
+        parts = []
+        for identifier, problems in sorted(self.problems.items()):
+            parts.append(f"{identifier}: held back, {_violations(len(problems))}")
+            parts.extend("  " + line for line in format_problems(problems).splitlines())
+        return "\n".join(parts) + "\n" if parts else ""
+
+
+def _violations(count: int) -> str:
+    return f"{count} violation{'s' if count != 1 else ''}"
+
+
+def _copy_results(report: Graph, results: list[Node | None], target: Graph) -> None:
+    """Copy the given results of `report`, with the blank nodes they lead to, into one non-conforming report."""
+    node = target.value(predicate=RDF.type, object=SH.ValidationReport)
+    if node is None:
+        node = BNode()
+        target.add((node, RDF.type, SH.ValidationReport))
+        target.add((node, SH.conforms, Literal(False)))
+        target.bind("sh", SH)
+        target.bind("prov", PROV)
+    for result in results:
+        if result is None:
+            continue
+        target.add((node, SH.result, result))
+        for triple in report.cbd(result):
+            target.add(triple)
 
 
 class _PreparedQueryGraph(Graph):
@@ -131,8 +249,8 @@ class _Sources:
         return found
 
 
-def _union(data: Graph | Dataset) -> tuple[Graph, _Sources]:
-    """Return a private copy of the union of the data's graphs and where each subject comes from."""
+def _union(data: Graph | Dataset, graphs: set[URIRef] | None = None) -> tuple[Graph, _Sources]:
+    """Return a private copy of the union of the data's graphs (or of `graphs`) and where each subject comes from."""
     union = _PreparedQueryGraph()
     sources = _Sources()
     if not isinstance(data, Dataset):
@@ -141,8 +259,10 @@ def _union(data: Graph | Dataset) -> tuple[Graph, _Sources]:
         return union, sources
     identifiers = []
     for subject, predicate, obj, context in data.quads((None, None, None, None)):
-        union.add((subject, predicate, obj))
         name = getattr(context, "identifier", context)
+        if graphs is not None and name not in graphs:
+            continue
+        union.add((subject, predicate, obj))
         if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
             sources.graphs_of[subject].add(name)
             if predicate == DCTERMS.identifier:
@@ -169,6 +289,7 @@ def _problems(report: Graph, sources: _Sources) -> list[Problem]:
         path = report.value(result, SH.resultPath)
         severity = report.value(result, SH.resultSeverity)
         messages = sorted(str(message) for message in report.objects(result, SH.resultMessage))
+        graphs = tuple(sorted(sources.graphs_of.get(focus, ())))
         problems.append(
             Problem(
                 severity=str(severity).rpartition("#")[2] if severity else "Violation",
@@ -177,9 +298,11 @@ def _problems(report: Graph, sources: _Sources) -> list[Problem]:
                 message="; ".join(messages),
                 value=report.value(result, SH.value),
                 shape=report.value(result, SH.sourceShape),
-                graph=tuple(sorted(sources.graphs_of.get(focus, ()))),
+                graph=graphs,
                 path_text=_path_text(report, path, names),
                 origins=tuple(name for _, name in sources.origins(focus)),
+                articles=tuple(sorted(sources.article_of[g][0] for g in graphs if g in sources.article_of)),
+                result=result,
             )
         )
     return problems

@@ -62,29 +62,49 @@ def test_unreadable_article_stops_publishing_unless_keep_going(tmp_path, capsys)
     assert current_release(data) is not None
 
 
-def test_a_graph_that_violates_the_shapes_is_not_published_and_the_old_one_stays(tmp_path, monkeypatch, capsys):
+BROKEN_SEED = "000_c5c4a0f7f48c0c1c"
+
+
+def break_a_seed(monkeypatch) -> None:
+    """Make the mapping give the seed BROKEN_SEED, whenever it is among the articles, a malformed event."""
+    real = build_module.map_extractions
+
+    def with_a_broken_event(extractions, *args, **kwargs) -> Dataset:
+        dataset = real(extractions, *args, **kwargs)
+        if any(x.article.identifier == BROKEN_SEED for x in extractions):
+            graph = dataset.graph(URIRef("https://w3id.org/diplomacy-kg/graph/article/000-c5c4a0f7f48c0c1c"))
+            event = URIRef("https://w3id.org/diplomacy-kg/id/event/broken")
+            graph.add((event, URIRef(str(DIP.date)), Literal("27 August")))  # not a date: a violation
+            graph.add((event, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), DIP.Meeting))
+        return dataset
+
+    monkeypatch.setattr(build_module, "map_extractions", with_a_broken_event)
+
+
+def test_with_strict_a_graph_that_violates_the_shapes_is_not_published_and_the_old_one_stays(
+    tmp_path, monkeypatch, capsys
+):
     data = tmp_path / "data"
     assert run("build", str(SEEDS), "--data-dir", str(data)) == 0
     live = current_release(data)
     manifest = (live / "dumps" / "manifest.json").read_text()
-    real = build_module.extract_dataset
-
-    def with_a_broken_event(*args, **kwargs) -> Dataset:
-        dataset = real(*args, **kwargs)
-        graph = dataset.graph(URIRef("https://w3id.org/diplomacy-kg/graph/article/000-c5c4a0f7f48c0c1c"))
-        event = URIRef("https://w3id.org/diplomacy-kg/id/event/broken")
-        graph.add((event, URIRef(str(DIP.date)), Literal("27 August")))  # not a date: a violation
-        graph.add((event, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), DIP.Meeting))
-        return dataset
-
-    monkeypatch.setattr(build_module, "extract_dataset", with_a_broken_event)
-    assert run("build", str(SEEDS), "--data-dir", str(data)) == 1
+    break_a_seed(monkeypatch)
+    assert run("build", str(SEEDS), "--data-dir", str(data), "--strict") == 1
     err = capsys.readouterr().err
     assert "does NOT conform" in err
     assert current_release(data) == live
     assert (live / "dumps" / "manifest.json").read_text() == manifest
     failed = list((data / "failed").iterdir())
     assert len(failed) == 1 and (failed[0] / "validation-report.ttl").exists()
+
+
+def test_a_seed_whose_graph_violates_is_held_back_and_the_other_seeds_publish(tmp_path, monkeypatch, capsys):
+    break_a_seed(monkeypatch)
+    assert run("build", str(SEEDS), "--data-dir", str(tmp_path)) == 3
+    assert f"held back {BROKEN_SEED}: " in capsys.readouterr().err
+    manifest = json.loads((current_release(tmp_path) / "dumps" / "manifest.json").read_text())
+    assert [entry["article"] for entry in manifest["heldBack"]] == [BROKEN_SEED]
+    assert len([g for g in manifest["graphs"] if "/graph/article/" in g]) == len(list(SEEDS.glob("*.txt"))) - 1
 
 
 def test_validate_command_checks_an_rdf_file(seed_release, tmp_path, capsys):

@@ -13,8 +13,9 @@ import re
 from spacy.tokens import Doc
 
 from kg.extract.entities import Found
-from kg.extract.events import Sentence, event_label
+from kg.extract.labels import event_label
 from kg.extract.model import Entity, Event, Mention, Relation, Span
+from kg.extract.sentences import Sentence
 from kg.reference import Gazetteer
 
 _BORDER_EVENTS = ("BorderClosure", "BorderOpening")

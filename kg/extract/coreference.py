@@ -20,8 +20,9 @@ from dataclasses import replace
 
 from kg.extract import lexicon
 from kg.extract.dates import WEEKDAYS, find_time_expressions, month_number, resolve
-from kg.extract.events import date_by_dispatch, happening_mentions, link_happening, years_of
+from kg.extract.dating import date_by_dispatch, years_of
 from kg.extract.kinds import kind_of
+from kg.extract.links import happening_mentions, link_happening
 from kg.extract.model import Entity, Event, Extraction, TimeValue
 from kg.ids import slugify
 from kg.reference import Gazetteer, load_reference

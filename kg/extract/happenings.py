@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.events import Sentence
 from kg.extract.model import Mention, Span
+from kg.extract.sentences import Sentence
 from kg.reference import Gazetteer, ReferenceEntity, fold
 
 #: Event nouns a happening's name is headed by, singular and plural.

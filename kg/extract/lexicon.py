@@ -164,35 +164,34 @@ ROUTE_WORDS = (
 #: Ordinals that number the meetings of a series ("the second meeting"), first to tenth.
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
-GROUP_ANAPHORA = (
-    "the two countries",
-    "the two nations",
-    "the two neighbors",
-    "the two neighbours",
-    "the two states",
-    "the two sides",
-    "the sides",
-    "both countries",
-    "both nations",
-    "both sides",
-    "the two governments",
-    "the caucasus rivals",
-    "the rivals",
-    "the two rivals",
-    "the arch-foes",
-    "the countries",
-    "the two",
-    "they",
-    "the pair",
-    "the two top diplomats",
-    "the two ministers",
-    "the two leaders",
-    "the leaders",
-    "the envoys",
-    "the two envoys",
-    "the special envoys",
-    "both",
+#: Plural nouns that, after "the", "both" or "the two" and at most one modifier, stand for the people or states
+#: named before ("the two countries", "the Caucasus rivals", "both governments").
+GROUP_NOUNS = (
+    "countries",
+    "nations",
+    "states",
+    "neighbors",
+    "neighbours",
+    "sides",
+    "parties",
+    "governments",
+    "capitals",
+    "rivals",
+    "foes",
+    "arch-foes",
+    "enemies",
+    "allies",
+    "partners",
+    "leaders",
+    "presidents",
+    "ministers",
+    "diplomats",
+    "envoys",
+    "delegations",
+    "pair",
 )
+#: Words that alone stand for the group named before.
+GROUP_PRONOUNS = ("they", "both", "the two", "the pair")
 
 #: Speech verbs that make a Statement or attribute a quotation.
 SPEECH_VERBS = (

@@ -29,7 +29,6 @@ NER_KINDS = {
     "LOC": "Place",
     "FAC": "Place",
     "LAW": "Agreement",
-    "EVENT": "War",  # only named wars ("the Korean War"); other named events are left to the event rules
 }
 #: Head words that type a name by its last word, and honorifics (kg/extract/patterns/name_heads.json).
 _HEADS = json.loads(resources.files("kg.extract").joinpath("patterns/name_heads.json").read_text(encoding="utf-8"))
@@ -74,8 +73,6 @@ def propose(doc: Doc, taken: list[tuple[int, int]]) -> list[Proposal]:
         if kind == "Organization" and len(span) > 1 and span.root.lemma_.lower() in PERSON_TITLES:
             continue  # "the Head of Mission", "the Civilian Operation Commander": a title, not a body
         span = _with_state_before(span, taken)
-        if kind == "War" and span.root.lemma_.lower() != "war":
-            continue
         if kind == "Person":
             span = _with_hyphenated_end(span)
         kind = "Person" if _after_title(span) else _kind(span, kind)
@@ -187,7 +184,6 @@ _SEGMENTS = {
     "Organization": "organization",
     "Place": "place",
     "Agreement": "agreement",
-    "War": "event",
 }
 
 

@@ -1,84 +1,177 @@
-"""Direct quotations and who said them.
+"""Direct quotations in a parsed article and who said them.
 
-A quotation is the text between “…” or "…" marks; a quotation left open at the end of a paragraph
-continues in the next paragraph if that one opens with a quotation mark (news style for long quotes).
-Scare quotes (three words or fewer) are not quotations. The speaker is found, in this order: a speech
-verb after the quotation ("…," he said / "…," said Fidan), a speech verb before it in the same
-sentence (Fidan said: "…"), or, for a paragraph that is only a quotation, the last speaker. "He" and
-"she" are the last named speaker before the quotation, else the last person named.
+Marks: straight ("…"), curly (“…”), mixed (either kind on either side, “…“ included), low-9 („…“) and angle
+(«…», »…«, ‹…›) quotation marks. Whether a mark opens or closes is read from the characters around it. A
+quotation left open at the end of a paragraph continues in the next one when that paragraph opens with a mark or
+closes one that nothing opened; a closing mark that nothing opened starts its quotation at the paragraph's start.
+
+Frames: the speech verb (patterns/speech.jsonl, by lemma) whose clause holds the quotation ("…," Fidan said /
+said Fidan / Fidan said: "…" / he said it was "…" / the region, he said, has "…" / he called it "…"), else a
+speech verb just after or just before the marks, or a headline's "Name: “…”". A paragraph that opens with a
+quotation and has no frame of its own takes the frame of the paragraph before: one ending in a colon, else the
+speaker that paragraph quoted or named last. Quotations of three words or fewer count only inside a frame of their
+own sentence (scare quotes and titles are not quotations), and a quotation nobody frames is left out. An embedded
+post (a paragraph above "— Name (@handle) date") is its account holder's.
+
+Speakers: the subject of the frame with its coordinated subjects and appositions, the agent of a passive frame
+("coined by …"), the object of "according to"; "he"/"she" is the last person who was the subject of a verb; "it"
+and documents ("the statement said") are their issuer, else the issuer of the last document, else the last
+organisation or state that was a subject; group words ("the two leaders", "both", "the countries") are the people
+the article describes with that noun, else the agents last named together; a definite noun ("the ministry") is the
+last agent named with that word. A state or body that only qualifies the subject ("Armenia's foreign ministry") is
+not the speaker, and a subject the article has not named gives no quote.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
-from kg.extract.events import _SPEECH, Sentence, last_person, speaker_near
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
+
+from kg.errors import ConfigError
+from kg.extract.entities import Found
 from kg.extract.model import Event, Quote, Span
+from kg.reference import fold
 
-_PAIRS = re.compile(r"“([^”“]*)”|\"([^\"\n]*)\"")
-_OPEN_AT_END = re.compile(r"[“\"]([^”“\"]*)$")
-_AFTER = re.compile(r"^[\s,]*(?:[^.“\"\n]{0,70}?)(?P<verb>" + _SPEECH.pattern[2:-2] + r")\b")
-_SAID_AT = {
-    "PressConference": re.compile(r"\b(?:at|during) (?:a|the) (?:joint )?(?:news|press) (?:conference|briefing)"),
-    "Meeting": re.compile(r"\b(?:at|during|after) (?:a|the|their) (?:\w+ )?meeting\b"),
-    "Talks": re.compile(r"\b(?:at|during|after) (?:the|their) talks\b"),
-    "Summit": re.compile(r"\b(?:at|during) (?:a|the) (?:\w+ )?summit\b"),
-    "Visit": re.compile(r"\bduring (?:a|the|his|her) (?:\w+ )?visit\b"),
-}
-MIN_WORDS = 4
+SPEECH_FILE = "patterns/speech.jsonl"
+SHORT_WORDS = 3  # a quotation of this many words or fewer needs a frame of its own sentence
+
+_DOUBLE = '"“”„‟'
+_ANGLE = {"«": "»", "»": "«", "‹": "›", "›": "‹"}
+_MARKS = frozenset(_DOUBLE) | frozenset(_ANGLE)
+_BEFORE_OPENING = "([{—–-/:"
+_AFTER_CLOSING = ".,;:!?)]}—–-…'’"
+_SENTENCE_END = frozenset(".!?")
+# Links a short quotation may climb through on its way up to the verb that frames it: clauses and their
+# arguments, never a noun's own modifier clause ("the deal, named the “Abraham Accord”").
+_CLAUSAL = frozenset(
+    [
+        "ccomp",
+        "xcomp",
+        "conj",
+        "advcl",
+        "parataxis",
+        "pobj",
+        "prep",
+        "dobj",
+        "oprd",
+        "attr",
+        "acomp",
+        "nsubj",
+        "nsubjpass",
+        "dative",
+        "pcomp",
+    ]
+)
+_SIDE_FRAMES = frozenset(("parataxis", "advcl", "acl", "ccomp"))  # "The region, he said, has “…”"
+_BESIDE = frozenset(("appos",))  # names that are the head's referent: "the envoy, Kilic"
+_AT_EVENT = frozenset(("at", "during", "after", "on", "following"))
+_PERSON_PRONOUNS = frozenset(("he", "she", "him", "her"))
+_CLIMB = frozenset(("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "prep"))  # from a speech verb to its speaker
+# The line an embedded social-media post ends with: "— Name (@handle) February 11, 2023".
+_SIGNATURE = re.compile(r"^[ \t]*[—–][ \t]*(?P<name>[^\n(]+?)[ \t]*\(@\w+\)[^\n]*$", re.M)
 
 
 @dataclass(frozen=True)
 class QuoteRegion:
-    """The marks and inner parts of one quotation (several parts when it runs over paragraphs)."""
+    """The marks and inner parts of one quotation (one part per paragraph it runs over)."""
 
-    start: int  # the opening mark
-    end: int  # just after the closing mark (or the end of the last part)
+    start: int  # the opening mark, or the paragraph start when the opening mark is missing
+    end: int  # just after the closing mark, or the end of the last part
     parts: tuple[tuple[int, int], ...]
 
     def inner(self, text: str) -> str:
         """Return the words inside the marks, parts joined by a space."""
-        return " ".join(text[s:e].strip() for s, e in self.parts).rstrip(", ").strip()
+        return " ".join(_clean(text[s:e]) for s, e in self.parts).strip()
+
+    def is_short(self, text: str) -> bool:
+        """Return whether the quotation has too few words to count without a frame of its own."""
+        return len(self.inner(text).split()) <= SHORT_WORDS
 
 
-def find_quote_regions(text: str) -> list[QuoteRegion]:
-    """Return every quotation of `text`, multi-paragraph ones joined."""
+def quote_regions(text: str) -> list[QuoteRegion]:
+    """Return every quotation of `text` in text order, those running over paragraphs joined."""
     regions: list[QuoteRegion] = []
+    carried = None  # (start, parts) of a quotation left open at the end of the paragraph before
+    for offset, line in _paragraphs(text):
+        marks = [(i, c) for i, c in enumerate(line) if c in _MARKS]
+        if carried and not _continues(line, marks):
+            regions.append(QuoteRegion(carried[0], carried[1][-1][1], carried[1]))
+            carried = None
+        carried = _scan_paragraph(offset, line, marks, carried, regions)
+    if carried:
+        regions.append(QuoteRegion(carried[0], carried[1][-1][1], carried[1]))
+    return regions
+
+
+def _scan_paragraph(offset, line, marks, carried, regions) -> tuple[int, tuple] | None:
+    """Add the quotations closed in one paragraph to `regions`; return the one left open, if any."""
+    opened = None  # (offset of the opening mark, the mark, region start, earlier parts)
+    for i, mark in marks:
+        role = _role(line, i)
+        if opened is None and role == "close" and i != marks[0][0]:
+            continue  # a stray closing mark after a quotation of this paragraph (an inch mark, a typo)
+        if opened is None and role == "close" and mark not in "«‹„":
+            start, parts = carried if carried else (offset, ())
+            regions.append(QuoteRegion(start, offset + i + 1, (*parts, (offset, offset + i))))
+            carried = None
+        elif opened is None:
+            start, parts = carried if carried and not line[:i].strip() else (offset + i, ())
+            opened, carried = (offset + i, mark, start, parts), None
+        elif _closes(opened[1], mark) and role != "open":
+            at, _, start, parts = opened
+            regions.append(QuoteRegion(start, offset + i + 1, (*parts, (at + 1, offset + i))))
+            opened = None
+    if opened is None:
+        return None
+    at, _, start, parts = opened
+    return start, (*parts, (at + 1, offset + len(line.rstrip())))
+
+
+def _paragraphs(text: str):
     offset = 0
-    pending: list[tuple[int, int]] = []
-    pending_start = 0
     for line in text.split("\n"):
-        body = line.strip()
-        if not body:
-            offset += len(line) + 1
-            continue
-        if pending and not body.startswith(("“", '"')):
-            regions.append(QuoteRegion(pending_start, pending[-1][1], tuple(pending)))
-            pending = []
-        taken_to = 0
-        for match in _PAIRS.finditer(line):
-            group = 1 if match.group(1) is not None else 2
-            s, e = match.span(group)
-            if pending and match.start() == len(line) - len(line.lstrip()):
-                regions.append(QuoteRegion(pending_start, offset + match.end(), (*pending, (offset + s, offset + e))))
-                pending = []
-            else:
-                regions.append(QuoteRegion(offset + match.start(), offset + match.end(), ((offset + s, offset + e),)))
-            taken_to = match.end()
-        opened = _OPEN_AT_END.search(line, taken_to)
-        if opened:
-            if not pending:
-                pending_start = offset + opened.start()
-            pending.append((offset + opened.start(1), offset + len(line)))
+        if line.strip():
+            yield offset, line
         offset += len(line) + 1
-    if pending:
-        regions.append(QuoteRegion(pending_start, pending[-1][1], tuple(pending)))
-    return sorted(regions, key=lambda r: r.start)
+
+
+def _continues(line: str, marks: list[tuple[int, str]]) -> bool:
+    """Return whether a paragraph goes on with the quotation the one before left open."""
+    if not marks:
+        return False
+    i, _ = marks[0]
+    return (not line[:i].strip() and _role(line, i) != "close") or _role(line, i) == "close"
+
+
+def _role(line: str, i: int) -> str:
+    """Return "open", "close" or "either" for the mark at `i`, from the characters around it."""
+    if line[i] == "„":
+        return "open"
+    before = line[i - 1] if i else " "
+    after = line[i + 1] if i + 1 < len(line) else " "
+    opens = (before.isspace() or before in _BEFORE_OPENING or before in _MARKS) and not after.isspace()
+    closes = not before.isspace() and (after.isspace() or after in _AFTER_CLOSING or after in _MARKS)
+    if opens != closes:
+        return "open" if opens else "close"
+    return "either"
+
+
+def _closes(opening: str, mark: str) -> bool:
+    if opening in _ANGLE:
+        return mark == _ANGLE[opening]
+    return mark in _DOUBLE and mark != "„"
 
 
 def mask_quotes(text: str, regions: list[QuoteRegion]) -> str:
-    """Return `text` with every quotation (marks included) blanked out, offsets unchanged."""
+    """Return `text` with every region (marks included) blanked out, offsets unchanged."""
     chars = list(text)
     for region in regions:
         for i in range(region.start, min(region.end, len(chars))):
@@ -87,116 +180,558 @@ def mask_quotes(text: str, regions: list[QuoteRegion]) -> str:
     return "".join(chars)
 
 
-class QuoteFinder:
-    """Attribute the quotations of an article to speakers and, where said, to the event they were said at.
+# --- speech patterns -------------------------------------------------------------------------------------------
 
-    `groups(sentence, before, at, persons)` resolves a plural subject ("the envoys", "both") to its members.
-    """
 
-    def __init__(self, groups=None):
-        self.groups = groups or (lambda sentence, before, at, persons: [])
+@lru_cache(maxsize=1)
+def speech_patterns() -> tuple[dict, ...]:
+    """Return the rows of patterns/speech.jsonl: speech, naming and quoting verbs, documents and group nouns."""
+    source = resources.files("kg.extract").joinpath(SPEECH_FILE)
+    rows = []
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            rows.append({"label": str(row["label"]), "pattern": list(row["pattern"])})
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"{SPEECH_FILE}:{number}: not a pattern row with a label and a pattern ({exc})") from None
+    return tuple(rows)
 
-    def __call__(self, text: str, regions: list[QuoteRegion], sentences: list[Sentence], events: list[Event]):
-        """Return the article's quotes."""
-        quotes = []
-        speech_acts = _speech_acts(sentences)
-        for region in regions:
-            short = len(region.inner(text).split()) < MIN_WORDS
-            first = _sentence_at(sentences, region.start)
-            last = _sentence_at(sentences, max(region.start, region.end - 1))
-            if first is None or last is None:
-                continue
-            speakers, verb_sentence, verb_at = self._speaker(text, region, sentences, first, last, speech_acts, short)
-            if not speakers or (short and (verb_sentence not in (first, last) or verb_at == region.start)):
-                continue  # scare quotes: a few words with no one saying them
-            speaker, co_speakers = speakers[0], speakers[1:]
-            end = sentences[max(last, verb_sentence)].end
-            for part_start, part_end in region.parts:
-                start = min(sentences[_sentence_at(sentences, part_start) or first].start, part_start)
-                words = text[part_start:part_end].strip().rstrip(",").strip()
-                quote = Quote(
-                    speaker=speaker, text=words, evidence=Span(start, end, text[start:end]), co_speakers=co_speakers
-                )
-                quote.said_at = _said_at(sentences[verb_sentence], verb_at, events)
-                quotes.append(quote)
-            speech_acts.append((region.start, speaker))
-            speech_acts.sort()
-        return quotes
 
-    def _speaker(self, text, region, sentences, first, last, speech_acts, strict=False):
-        closing = sentences[last]
-        tail = text[region.end : closing.end]
-        after = _AFTER.match(tail)
-        if after:
-            verb_at = region.end + after.start("verb")
-            return self._who(closing, sentences[:last], verb_at, speech_acts, strict), last, verb_at
-        opening = sentences[first]
-        head = opening.masked[: region.start - opening.start]
-        verbs = list(_SPEECH.finditer(head))
+@lru_cache(maxsize=4)
+def speech_matcher(vocab: Vocab) -> Matcher:
+    """Return a Matcher of the speech patterns, comparing LEMMA values with the lower-cased lemma."""
+    if not Token.has_extension("lower_lemma"):
+        Token.set_extension("lower_lemma", getter=lambda token: token.lemma_.lower())
+    matcher = Matcher(vocab)
+    for row in speech_patterns():
+        pattern = [_lemma_folded(token) for token in row["pattern"]]
+        matcher.add(row["label"], [pattern])
+    return matcher
+
+
+def _lemma_folded(token: dict) -> dict:
+    if "LEMMA" not in token:
+        return token
+    rest = {k: v for k, v in token.items() if k != "LEMMA"}
+    return {**rest, "_": {"lower_lemma": token["LEMMA"].lower()}}
+
+
+# --- the article being read ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Reading:
+    """What one article's quotations are resolved against; built per article, kept nowhere."""
+
+    doc: Doc
+    labels: dict[int, str]  # token index -> SPEECH, NAMING, QUOTING, DOCUMENT, PEOPLE or STATES
+    mention_at: dict[int, Found]  # token index -> the agent mention covering it
+    quoted: set[int]  # token indices inside quotations
+    starts: list[int]  # character offset of each token
+    subject_people: list[tuple[int, str | None]] = field(default_factory=list)  # (offset, person or None: unknown)
+    authors: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, who) of documents
+    bodies: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, who) of bodies and states as subjects
+    paragraph_speakers: dict[int, list[str]] = field(default_factory=dict)  # paragraph start -> last speakers
+
+
+def find_quotes(doc: Doc, mentions: list[Found], events: list[Event]) -> list[Quote]:
+    """Return the quotations of a parsed article with their speakers and the events they were said at."""
+    text = doc.text
+    regions = quote_regions(text)
+    reading = _read(doc, mentions, regions)
+    quotes: list[Quote] = []
+    for region in regions:
+        frame = _frame(region, reading)
+        if frame is None:
+            continue
+        verb, speakers = frame
+        if not speakers:
+            continue
+        for start, _ in region.parts:
+            reading.paragraph_speakers[_paragraph_start(text, start)] = speakers
+        said_at = _said_at(verb, events) if verb is not None else None
+        quotes += _quotes(region, verb, speakers, said_at, doc)
+    return sorted(quotes + _posts(text, mentions, regions), key=lambda q: q.evidence.start)
+
+
+def _posts(text: str, mentions: list[Found], regions: list[QuoteRegion]) -> list[Quote]:
+    """Return the embedded posts: the paragraph above a signature line, said by the account holder it names."""
+    quotes = []
+    for signature in _SIGNATURE.finditer(text):
+        post = _previous_paragraph(text, signature.start())
+        if post is None or _SIGNATURE.match(text, post[0]) or _overlaps(post, regions):
+            continue
+        speaker = _account_holder(text, signature, mentions)
+        start, end = _trimmed(text, *post)
+        if speaker and start < end:
+            evidence = Span(start, signature.end(), text[start : signature.end()])
+            quotes.append(Quote(speaker, text[start:end], evidence))
+    return quotes
+
+
+def _overlaps(paragraph: tuple[int, int], regions: list[QuoteRegion]) -> bool:
+    return any(r.start < paragraph[1] and paragraph[0] < r.end for r in regions)
+
+
+def _account_holder(text: str, signature: re.Match, mentions: list[Found]) -> str | None:
+    """Return the person a signature names: a mention on the line, else an earlier person of that surname."""
+    start, end = signature.span("name")
+    on_line = [m for m in mentions if m.is_agent and start <= m.start < end]
+    if on_line:
+        return on_line[0].key
+    surname = _folded_words(signature.group("name"))[-1:]
+    for mention in reversed([m for m in mentions if m.kind == "Person" and m.start < start]):
+        if _folded_words(text[mention.start : mention.end])[-1:] == surname:
+            return mention.key
+    return None
+
+
+def _folded_words(name: str) -> list[str]:
+    return fold(name).casefold().split()
+
+
+def _read(doc: Doc, mentions: list[Found], regions: list[QuoteRegion]) -> _Reading:
+    labels = {}
+    for match_id, start, _ in speech_matcher(doc.vocab)(doc):
+        labels.setdefault(start, doc.vocab.strings[match_id])
+    mention_at = {}
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None and mention.is_agent:
+            for token in span:
+                mention_at.setdefault(token.i, mention)
+    quoted = set()
+    for region in regions:
+        for start, end in region.parts:
+            span = doc.char_span(start, end, alignment_mode="contract")
+            quoted.update(t.i for t in span or ())
+    reading = _Reading(doc, labels, mention_at, quoted, [t.idx for t in doc])
+    _remember_subjects(reading)
+    return reading
+
+
+def _remember_subjects(reading: _Reading) -> None:
+    """Note every named person who is a subject, and every document's author or body that is a subject."""
+    for token in reading.doc:
+        if token.i in reading.quoted:
+            continue
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            named = _named_one(token, reading)
+            if named and named.kind == "Person":
+                reading.subject_people.append((token.idx, named.key))
+            elif named is None and _personal(token, reading):
+                reading.subject_people.append((token.idx, None))  # a person nobody knows: "he" is not an earlier one
+            elif named:
+                reading.bodies.append((token.idx, [named.key]))
+        if reading.labels.get(token.i) == "DOCUMENT":
+            author = _author(token, reading)
+            if author or _issuers(token):
+                reading.authors.append((token.idx, author))  # empty: issued by someone the article does not name
+
+
+def _personal(subject: Token, reading: _Reading) -> bool:
+    """Return whether an unresolved subject is a person ("Foreign Secretary Vikram Misri", "the spokesman")."""
+    singular = subject.tag_ in ("NN", "NNP")
+    return singular and (subject.ent_type_ == "PERSON" or reading.labels.get(subject.i) == "PEOPLE")
+
+
+# --- frames ---------------------------------------------------------------------------------------------------------
+
+
+def _frame(region: QuoteRegion, reading: _Reading) -> tuple[Token | None, list[str]] | None:
+    """Return the speech verb framing a quotation and its speakers, or None if nothing frames it."""
+    text = reading.doc.text
+    inner = [t for t in _tokens(reading, region.start, region.end) if t.i in reading.quoted]
+    if not inner:
+        return None
+    short = region.is_short(text)
+    verb = _naming_before(region.start, reading) if short else None
+    verb = verb or _framing_verb(inner, reading, short)
+    if verb is None and (not short or _opens_sentence(inner[0])):
+        verb = _verb_after(region.end, reading)
+    if verb is None and not short:
+        verb = _verb_before(region.start, reading)
+    if verb is not None:
+        return verb, _speakers(verb, reading)
+    lead = [t for t in _tokens(reading, _paragraph_start(text, region.start), region.start) if not t.is_space]
+    if lead:
+        return _name_and_colon(lead, reading)
+    return None if short else _paragraph_frame(region.start, reading)
+
+
+def _name_and_colon(lead, reading: _Reading) -> tuple[None, list[str]] | None:
+    """Return the speaker of a paragraph that is a name, a colon and a quotation (a headline: Fidan: “…”)."""
+    named = {reading.mention_at[t.i].key for t in lead[:-1] if t.i in reading.mention_at}
+    if lead[-1].text == ":" and len(named) == 1 and all(t.i in reading.mention_at for t in lead[:-1]):
+        return None, list(named)
+    return None
+
+
+def _framing_verb(inner: list[Token], reading: _Reading, short: bool) -> Token | None:
+    """Return the speech verb whose clause holds the quotation, or one the quotation opens with."""
+    inside = {t.i for t in inner}
+    for head in (t for t in inner if not t.is_punct and (t.head.i not in inside or t.head.i == t.i)):
+        verb = _speech_above(head, inside, reading, short)
+        if verb is not None:
+            return verb
+    first = inner[0]
+    if reading.labels.get(first.i) == "SPEECH" and any(c.dep_ == "nsubj" and c.i not in inside for c in first.children):
+        return first  # The envoys have “confirmed that …”
+    return None
+
+
+def _speech_above(head: Token, inside: set[int], reading: _Reading, short: bool) -> Token | None:
+    node, steps = head, 0
+    while True:
+        if node.i not in inside and _is_speech(node, reading, steps):
+            return node
+        side = [c for c in node.children if c.i not in inside and c.dep_ in _SIDE_FRAMES and _is_speech(c, reading)]
+        if side:
+            return side[0]
+        if node.head.i == node.i or (short and steps and node.dep_ not in _CLAUSAL):
+            return None
+        node, steps = node.head, steps + 1
+
+
+def _is_speech(token: Token, reading: _Reading, steps: int = 0) -> bool:
+    """Return whether `token` frames speech; naming verbs ("called it “…”") only their own complement."""
+    label = reading.labels.get(token.i)
+    return label == "SPEECH" or (label == "NAMING" and steps <= 3)
+
+
+def _opens_sentence(token: Token) -> bool:
+    """Return whether a quotation's first word opens its sentence ("“Never,” he said")."""
+    before = [t for t in token.sent if t.i < token.i]
+    return all(t.is_punct or t.is_space for t in before)
+
+
+def _verb_after(end: int, reading: _Reading) -> Token | None:
+    """Return a speech verb in the words just after a closing mark ("…," the ministry said)."""
+    after = reading.doc[_index(reading, end) : _index(reading, end) + 12]
+    return _nearest(after, "SPEECH", reading, lambda t: _breaks(t) or t.i in reading.quoted)
+
+
+def _naming_before(start: int, reading: _Reading) -> Token | None:
+    """Return a naming verb a few words before a short quotation ("called it “…”", "hailed as “…”")."""
+    before = reading.doc[max(0, _index(reading, start) - 4) : _index(reading, start)]
+    return _nearest(reversed(before), "NAMING", reading, lambda t: t.is_punct)
+
+
+def _verb_before(start: int, reading: _Reading) -> Token | None:
+    """Return a speech verb just before an opening mark after a colon or comma (Fidan said: "…")."""
+    before = reading.doc[max(0, _index(reading, start) - 8) : _index(reading, start)]
+    if not before or before[-1].text not in (":", ",") and reading.labels.get(before[-1].i) != "SPEECH":
+        return None
+    return _nearest(reversed(before), "SPEECH", reading, _breaks)
+
+
+def _index(reading: _Reading, offset: int) -> int:
+    """Return the index of the first token at or after `offset`."""
+    return bisect_left(reading.starts, offset)
+
+
+def _tokens(reading: _Reading, start: int, end: int):
+    return reading.doc[_index(reading, start) : _index(reading, end)]
+
+
+def _nearest(tokens, label: str, reading: _Reading, stop) -> Token | None:
+    """Return the first of `tokens` with `label`, unless a line break or a `stop` token comes first."""
+    for token in tokens:
+        if "\n" in token.text or stop(token):
+            return None
+        if reading.labels.get(token.i) == label:
+            return token
+    return None
+
+
+def _breaks(token: Token) -> bool:
+    return token.text in _SENTENCE_END or token.text in _MARKS
+
+
+def _paragraph_frame(start: int, reading: _Reading) -> tuple[Token | None, list[str]] | None:
+    """Frame a paragraph that is a quotation by the paragraph before: its colon, else its last speaker."""
+    text = reading.doc.text
+    previous = _previous_paragraph(text, start)
+    if previous is None:
+        return None
+    begin, end = previous
+    tokens = [t for t in _tokens(reading, begin, end) if t.i not in reading.quoted]
+    if text[begin:end].rstrip().endswith(":") and tokens:
+        verbs = [t for t in tokens if reading.labels.get(t.i) == "SPEECH"]
         if verbs:
-            verb_at = opening.start + verbs[-1].start()
-            return self._who(opening, sentences[:first], verb_at, speech_acts, strict), first, verb_at
-        if _SPEECH.match(text, region.start + 1):
-            # The envoys have “confirmed that …”: the quotation holds the verb, the subject before it speaks
-            group = self.groups(opening, sentences[:first], region.start, True)
-            return group, first, region.start + 1
-        if not head.strip():
-            return _listed(_last_speaker(speech_acts, region.start)), first, region.start
-        return [], first, region.start
-
-    def _who(self, sentence, before, verb_at, speech_acts, strict=False) -> list[str]:
-        speakers = speaker_near(sentence, verb_at, before)
-        pronoun = re.search(r"\b(?:he|she)\s*$", sentence.text[: verb_at - sentence.start][-20:], re.I)
-        if not speakers and not pronoun:
-            speakers = self.groups(sentence, before, verb_at, True)  # "what both hailed as “…”"
-            if speakers:
-                return speakers
-        if strict and not pronoun:
-            return speakers[:1]
-        if pronoun or not speakers:
-            named = _last_speaker(speech_acts, verb_at)
-            if named:
-                return [named]
-        if speakers:
-            return speakers[:1]
-        return last_person(sentence, before, verb_at)[:1]
+            return verbs[-1], _speakers(verbs[-1], reading)
+        root = tokens[-1].sent.root
+        subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        return (None, _who(subject, reading)) if subject is not None else None
+    if begin in reading.paragraph_speakers:
+        return None, reading.paragraph_speakers[begin]
+    verbs = [t for t in tokens if reading.labels.get(t.i) == "SPEECH"]
+    speakers = _speakers(verbs[-1], reading) if verbs else []
+    return (None, speakers) if speakers else None
 
 
-def _speech_acts(sentences: list[Sentence]) -> list[tuple[int, str]]:
-    """Return (offset, speaker) of every speech verb whose speaker is named (not a pronoun)."""
-    acts = []
-    for index, sentence in enumerate(sentences):
-        for verb in _SPEECH.finditer(sentence.masked):
-            at = sentence.start + verb.start()
-            if re.search(r"\b(?:he|she)\s*$", sentence.text[: verb.start()][-20:], re.I):
-                continue
-            speakers = [k for k in speaker_near(sentence, at, sentences[:index]) if k.startswith("person/")]
-            if speakers:
-                acts.append((at, speakers[0]))
-    return acts
+# --- speakers -------------------------------------------------------------------------------------------------------
 
 
-def _listed(key: str | None) -> list[str]:
-    return [key] if key else []
+def _speakers(verb: Token, reading: _Reading) -> list[str]:
+    """Return who speaks through a frame: its subject, its passive agent or the object of "according to"."""
+    node = verb
+    for _ in range(5):
+        speaker = _speaker_of(node, reading)
+        if speaker is not None:
+            return _who(speaker, reading)
+        if node.dep_ not in _CLIMB or node.head.i == node.i:
+            return []
+        node = node.head  # "went on to say", "echoed the call, stating", "was quoted as saying"
+    return []
 
 
-def _last_speaker(acts: list[tuple[int, str]], before: int) -> str | None:
-    earlier = [speaker for at, speaker in acts if at < before]
-    return earlier[-1] if earlier else None
-
-
-def _sentence_at(sentences: list[Sentence], offset: int) -> int | None:
-    for index, sentence in enumerate(sentences):
-        if sentence.start <= offset < sentence.end:
-            return index
+def _speaker_of(node: Token, reading: _Reading) -> Token | None:
+    """Return the word naming who speaks through one verb, if the verb has one."""
+    wanted = ("dobj", "nsubjpass") if reading.labels.get(node.i) == "QUOTING" else ("nsubj",)
+    for child in node.children:
+        if child.dep_ in wanted:
+            return child  # "Fidan said", "quoted Fidan as saying", "Fidan was quoted as saying"
+        if child.dep_ == "agent" or (child.dep_ == "prep" and node.lemma_ == "accord"):
+            return _object_of(child)  # "coined by Aliyev", "according to Aliyev"
     return None
 
 
-def _said_at(sentence: Sentence, verb_at: int, events: list[Event]) -> int | None:
-    tail = sentence.text[verb_at - sentence.start :]
-    for kind, pattern in _SAID_AT.items():
-        if pattern.search(tail):
-            for index, event in enumerate(events):
-                if event.kind == kind and event.evidence.start <= verb_at < event.evidence.end:
-                    return index
+def _object_of(preposition: Token) -> Token | None:
+    return next((c for c in preposition.children if c.dep_ == "pobj"), None)
+
+
+def _who(subject: Token, reading: _Reading) -> list[str]:
+    """Return the agents a subject stands for."""
+    lower = subject.lower_
+    if lower in _PERSON_PRONOUNS:
+        earlier = [key for at, key in reading.subject_people if at < subject.idx]
+        return [earlier[-1]] if earlier and earlier[-1] else []
+    if subject.tag_ in ("WP", "WDT") and subject.head.dep_ in ("relcl", "acl"):
+        return _who(subject.head.head, reading)  # "Trump, who called it …"
+    named = _named_all(subject, reading)
+    if named:
+        return named
+    if reading.labels.get(subject.i) == "DOCUMENT" and _issuers(subject):
+        return _author(subject, reading)  # "Paylan's statement": his, even if nobody knows him
+    if reading.labels.get(subject.i) == "DOCUMENT":
+        return _last(reading.authors, subject.idx, _last(reading.bodies, subject.idx, []))
+    if lower == "it":
+        return _last(sorted(reading.authors + reading.bodies), subject.idx, [])
+    if lower in ("they", "both") or subject.tag_ in ("NNS", "NNPS") or _counted(subject):
+        return _group(subject, reading)
+    if subject.pos_ == "PROPN" or any(c.lower_ == "the" for c in subject.children):
+        return _named_with(subject, reading)  # "Anwar" after "Anwar Ibrahim", "the ministry" after "the Ministry of …"
+    return []
+
+
+def _named_one(head: Token, reading: _Reading) -> Found | None:
+    """Return the agent a noun phrase names: its own name, else a name set beside it ("the minister, Lavrov").
+
+    A state or body that only qualifies the head ("Armenia's foreign ministry", "the Council of the EU") is not
+    the speaker: the ministry or the council is, and the article has not named it.
+    """
+    if head.i in reading.mention_at:
+        return reading.mention_at[head.i]
+    beside = [reading.mention_at[c.i] for c in head.children if c.dep_ in _BESIDE and c.i in reading.mention_at]
+    if _personal(head, reading):
+        beside = [m for m in beside if m.kind == "Person"]
+    return min(beside, key=_speaker_rank) if beside else None
+
+
+def _speaker_rank(mention: Found) -> int:
+    """Rank the names in a subject: a person speaks before a body, a body before a state."""
+    return {"Person": 0, "Organization": 1}.get(mention.kind, 2)
+
+
+def _author(document: Token, reading: _Reading) -> list[str]:
+    """Return who issued a document: "X's statement", "a statement by/of/from X", "X issued a statement"."""
+    issuers = _issuers(document)
+    if issuers:
+        return _named_all(issuers[0], reading)  # "by the Council of the EU": the council, not the union
+    head = document.head
+    if document.dep_ == "pobj" and head.lower_ == "in":
+        head = head.head  # "said in a statement"
+    if document.dep_ in ("dobj", "pobj") and head.pos_ == "VERB":
+        subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.lower_ not in _PERSON_PRONOUNS and subject.i != document.i:
+            return _named_all(subject, reading)
+    return []
+
+
+def _issuers(document: Token) -> list[Token]:
+    """Return the words that name who issued a document: "X's", "by X", "of X", "from X"."""
+    return [t for t in document.subtree if _issuer(t, document)]
+
+
+def _issuer(token: Token, document: Token) -> bool:
+    if token.dep_ == "poss":
+        return token.head.i == document.i
+    by = token.head.lower_ == "by" or (token.head.lower_ in ("of", "from") and token.pos_ == "PROPN")
+    return token.dep_ == "pobj" and by
+
+
+def _named_all(head: Token, reading: _Reading) -> list[str]:
+    """Return the agents a noun phrase and the phrases coordinated with it name ("Aliyev and Pashinyan")."""
+    return _unique([m.key for m in (_named_one(t, reading) for t in (head, *head.conjuncts)) if m])
+
+
+def _last(said: list[tuple[int, list[str]]], offset: int, otherwise: list[str]) -> list[str]:
+    earlier = [who for at, who in said if at < offset]
+    return earlier[-1] if earlier else otherwise
+
+
+def _counted(subject: Token) -> bool:
+    return any(c.lower_ in ("both", "two", "all") for c in subject.children)
+
+
+def _group(subject: Token, reading: _Reading) -> list[str]:
+    """Return who a group word stands for: the people described by that noun, else the agents named together."""
+    label = reading.labels.get(subject.i)
+    if label == "PEOPLE":
+        described = _described_as(subject.lemma_.lower(), reading)
+        if described:
+            return described
+    kind = {"PEOPLE": "Person", "STATES": "Country"}.get(label)
+    return _named_together(subject.idx, kind, reading)
+
+
+def _described_as(lemma: str, reading: _Reading) -> list[str]:
+    """Return the people the article calls by a role noun ("Special Envoy X", "X was named envoy")."""
+    people = []
+    for token in reading.doc:
+        if token.lemma_.lower() != lemma or token.i in reading.quoted:
+            continue
+        if token.dep_ in ("compound", "appos"):
+            described = [token.head]
+        elif token.dep_ in ("attr", "oprd"):
+            described = [c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            described += [t for d in described for t in d.conjuncts]
+        else:
+            described = [c for c in token.children if c.dep_ == "appos"]
+        people += [reading.mention_at[t.i].key for t in described if t.i in reading.mention_at]
+    return _unique([key for key in people if key.startswith("person/")])
+
+
+def _named_together(offset: int, kind: str | None, reading: _Reading) -> list[str]:
+    """Return the agents a group word before `offset` stands for, from the nearest of four sentences: those named
+    together ("Turkey and Armenia"), else the people (or states) it names ("Fidan met Lavrov")."""
+    sentences = [s for s in reading.doc.sents if s.start_char < offset][-4:]
+    for sentence in reversed(sentences):
+        tokens = [t for t in sentence if t.idx < offset and t.i not in reading.quoted]
+        for token in reversed([t for t in tokens if t.dep_ == "conj"]):
+            group = [t for t in (token.head, *token.head.conjuncts) if t.i in reading.mention_at]
+            keys = _of_kind([reading.mention_at[t.i] for t in group], kind)
+            if len(keys) >= 2:
+                return keys
+        for wanted in (kind,) if kind else ("Person", "Country"):
+            keys = _of_kind([reading.mention_at[t.i] for t in tokens if t.i in reading.mention_at], wanted)
+            if len(keys) >= 2:
+                return keys[:4]
+    return []
+
+
+def _of_kind(mentions: list[Found], kind: str | None) -> list[str]:
+    return _unique([m.key for m in mentions if kind is None or m.kind == kind])
+
+
+def _named_with(subject: Token, reading: _Reading) -> list[str]:
+    """Return the last agent named with the subject's noun ("the ministry" after "the Foreign Ministry")."""
+    lemma = subject.lemma_.lower()
+    for token in (reading.doc[i] for i in range(subject.i - 1, -1, -1) if i in reading.mention_at):
+        words = [token, *token.children]
+        if any(w.lemma_.lower() == lemma for w in words):
+            return [reading.mention_at[token.i].key]
+    return []
+
+
+# --- output ---------------------------------------------------------------------------------------------------------
+
+
+def _said_at(verb: Token, events: list[Event]) -> int | None:
+    """Return the event a frame places the words at ("said at a news conference"), by the event's trigger."""
+    for prep in _frame_preps(verb):
+        start = min(t.idx for t in prep.subtree)
+        end = max(t.idx + len(t.text) for t in prep.subtree)
+        nouns = {t.lower_ for t in prep.subtree if t.pos_ == "NOUN"}
+        for index, event in enumerate(events):
+            trigger = event.trigger or event.evidence
+            if trigger.start < end and start < trigger.end:
+                return index
+        earlier = [
+            i for i, e in enumerate(events) if e.trigger and e.trigger.start < verb.idx and _last_word(e) in nouns
+        ]
+        if earlier:
+            return max(earlier, key=lambda i: events[i].trigger.start)
     return None
+
+
+def _frame_preps(verb: Token) -> list[Token]:
+    preps = []
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in _AT_EVENT:
+            preps.append(child)
+        elif child.dep_ in ("advcl", "xcomp"):
+            preps += [c for c in child.children if c.dep_ == "prep" and c.lower_ in _AT_EVENT]
+    return preps
+
+
+def _last_word(event: Event) -> str:
+    words = event.trigger.text.lower().split() if event.trigger else []
+    return words[-1] if words else ""
+
+
+def _quotes(region: QuoteRegion, verb: Token | None, speakers: list[str], said_at, doc: Doc) -> list[Quote]:
+    """Return one quote per paragraph of a quotation, each with its evidence sentence(s)."""
+    text = doc.text
+    out = []
+    for start, end in region.parts:
+        words = _clean(text[start:end])
+        if not words:
+            continue
+        first, last = _sentence_bounds(doc, start), _sentence_bounds(doc, max(start, end - 1))
+        begin, finish = min(first[0], start), max(last[1], end)
+        if verb is not None and _paragraph_start(text, verb.idx) == _paragraph_start(text, start):
+            begin, finish = min(begin, verb.sent.start_char), max(finish, verb.sent.end_char)
+        begin, finish = _trimmed(text, begin, finish)
+        evidence = Span(begin, finish, text[begin:finish])
+        out.append(Quote(speakers[0], words, evidence, said_at, co_speakers=list(speakers[1:])))
+    return out
+
+
+def _sentence_bounds(doc: Doc, offset: int) -> tuple[int, int]:
+    token = next((t for t in doc if t.idx + len(t.text) > offset), doc[-1])
+    return token.sent.start_char, token.sent.end_char
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _paragraph_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _previous_paragraph(text: str, start: int) -> tuple[int, int] | None:
+    """Return the bounds of the last non-empty paragraph before the one holding `start`."""
+    end = _paragraph_start(text, start) - 1
+    while end > 0:
+        begin = _paragraph_start(text, end)
+        if text[begin:end].strip():
+            return begin, end
+        end = begin - 1
+    return None
+
+
+def _clean(words: str) -> str:
+    return words.strip().rstrip(",").strip()
+
+
+def _unique(keys: list[str]) -> list[str]:
+    return list(dict.fromkeys(keys))

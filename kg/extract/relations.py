@@ -7,8 +7,9 @@ import re
 
 from kg.extract import lexicon
 from kg.extract.dates import resolve
-from kg.extract.events import Sentence, _antecedents, _coordinated_pair, _hedged, _in_clause
 from kg.extract.model import Relation, Span
+from kg.extract.sentences import Sentence, hedged, in_clause
+from kg.extract.story import coordinated_pair, story_antecedents
 from kg.reference import Gazetteer
 
 _CUES = tuple((status, re.compile(pattern, re.I)) for status, pattern in lexicon.RELATION_CUES)
@@ -38,7 +39,7 @@ def find_relations(
     for index, sentence in enumerate(sentences):
         for status, cue in _CUES:
             match = cue.search(sentence.masked)
-            if not match or _hedged(sentence.masked, match.start()):
+            if not match or hedged(sentence.masked, match.start()):
                 continue
             if status != "no-diplomatic-relations" and _NEGATED.search(sentence.masked[: match.start()]):
                 continue  # "no diplomatic or commercial ties since …" states their absence
@@ -62,10 +63,10 @@ def find_relations(
 
 def _parties(sentence: Sentence, before: list[Sentence], cue: re.Match, past, gazetteer) -> tuple[str, str] | None:
     at = sentence.start + cue.start()
-    clause = _in_clause(sentence, sentence.mentions, at)
+    clause = in_clause(sentence, sentence.mentions, at)
     relative = re.search(r"\b(?:that|which)\s+(?:[\w-]+\s+){0,6}$", sentence.masked[: cue.start()])
     if relative and len([m for m in clause if m.kind == "Country"]) < 2:
-        clause = _in_clause(sentence, sentence.mentions, sentence.start + relative.start() - 1)  # "… that opened …"
+        clause = in_clause(sentence, sentence.mentions, sentence.start + relative.start() - 1)  # "… that opened …"
     countries = [
         m
         for m in clause
@@ -77,7 +78,7 @@ def _parties(sentence: Sentence, before: list[Sentence], cue: re.Match, past, ga
         other = next((m.key for m in countries if m.key != named_after[0].key), None)
         if other:
             return tuple(sorted((other, named_after[0].key)))  # "normalization of ties with Armenia"
-    pair = _coordinated_pair(countries, sentence, "Country")
+    pair = coordinated_pair(countries, sentence, "Country")
     if pair:
         return tuple(sorted(m.key for m in pair))
     keys = list(dict.fromkeys(m.key for m in countries))
@@ -85,7 +86,7 @@ def _parties(sentence: Sentence, before: list[Sentence], cue: re.Match, past, ga
         people = [m.key for m in sentence.mentions if m.kind == "Person"]
         keys = list(dict.fromkeys(keys + [c for p in people for c in sorted(gazetteer.states_of(p)) if c not in past]))
     if len(keys) < 2:
-        antecedents = _antecedents(sentence, before, False, past)
+        antecedents = story_antecedents(sentence, before, False, past)
         keys = list(dict.fromkeys(keys + [k for k in antecedents if k.startswith("country/")]))
     if len(keys) < 2:
         return None

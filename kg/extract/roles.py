@@ -65,6 +65,17 @@ def negated(doc: Doc, start: int, end: int) -> bool:
     )
 
 
+def reports(doc: Doc, verb_start: int, verb_end: int, start: int, end: int) -> bool:
+    """Return whether the reporting verb at `verb_start`–`verb_end` has the words at `start`–`end` in the clause
+    it reports ("X will hold a meeting, Misri said"), not beside it ("they reiterated … in a phone call")."""
+    verb = doc.char_span(verb_start, verb_end, alignment_mode="expand")
+    words = doc.char_span(start, end, alignment_mode="expand")
+    if verb is None or words is None:
+        return False
+    reported = [c for c in verb.root.children if c.dep_ in ("ccomp", "xcomp", "parataxis")]
+    return any(c.left_edge.i <= words.root.i <= c.right_edge.i for c in reported)
+
+
 def roles_of(doc: Doc, start: int, end: int) -> Roles:
     """Return the roles the parse gives the event whose trigger spans characters `start`–`end`."""
     trigger = doc.char_span(start, end, alignment_mode="expand")

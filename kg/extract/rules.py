@@ -14,12 +14,14 @@ from kg.extract.borders import border_entity, find_border, named_borders
 from kg.extract.datelines import Dateline, find_dateline, relative_anchor
 from kg.extract.dates import find_time_expressions
 from kg.extract.entities import EntityFinder
-from kg.extract.events import EventFinder, Sentence, describe_agreement, happening_mentions
+from kg.extract.events import EventFinder
 from kg.extract.happenings import described_happenings
+from kg.extract.links import describe_agreement, happening_mentions
 from kg.extract.model import Entity, Extraction, Mention, Span
 from kg.extract.pipeline import load_pipeline
-from kg.extract.quotes import MIN_WORDS, QuoteFinder, find_quote_regions, mask_quotes
+from kg.extract.quotes import find_quotes, mask_quotes, quote_regions
 from kg.extract.relations import find_relations
+from kg.extract.sentences import ArticleContext, Sentence
 from kg.extract.triggers import Trigger, TriggerMatcher
 from kg.ids import slugify
 from kg.reference import Gazetteer, load_reference
@@ -33,7 +35,6 @@ class RuleExtractor:
         self.nlp = load_pipeline(model)
         self.entities = EntityFinder(self.nlp, self.gazetteer)
         self.events = EventFinder(self.gazetteer)
-        self.quotes = QuoteFinder(self.events.subject_group)
         self.triggers = TriggerMatcher(self.nlp.vocab)
 
     def _dateline_agency(self, dateline: Dateline | None, found, entities: dict) -> Mention | None:
@@ -59,12 +60,14 @@ class RuleExtractor:
     def _extract(self, article: Article, doc: Doc) -> Extraction:
         text = article.text
         found, entities = self.entities(doc, article.published)
-        regions = find_quote_regions(text)
+        regions = quote_regions(text)
         # Scare quotes ("a “counterterrorism operation”") are the article's own words: only quotations are masked.
-        masked = mask_quotes(text, [r for r in regions if len(r.inner(text).split()) >= MIN_WORDS])
+        masked = mask_quotes(text, [r for r in regions if not r.is_short(text)])
         dateline = find_dateline(text)
-        sentences = _sentences(doc, masked, found, self.triggers(doc), dateline)
-        events = self.events(sentences, relative_anchor(dateline, article.published))
+        people = frozenset(m.key for m in found if m.kind == "Person")
+        context = ArticleContext(relative_anchor(dateline, article.published), people)
+        sentences = _sentences(doc, masked, found, self.triggers(doc), dateline, context)
+        events = self.events(sentences)
         mentions = [Mention(m.key, Span(m.start, m.end, text[m.start : m.end])) for m in found]
         named = {m.entity for m in mentions}
         mentions += [m for m in happening_mentions(events, self.events.happenings) if m.entity not in named]
@@ -94,7 +97,7 @@ class RuleExtractor:
             entities=entities,
             mentions=mentions,
             events=events,
-            quotes=self.quotes(text, regions, sentences, events),
+            quotes=find_quotes(doc, found, events),
             relations=relations,
         )
 
@@ -116,7 +119,9 @@ def _agreement_mentions(events, text: str) -> list[Mention]:
     return out
 
 
-def _sentences(doc: Doc, masked: str, found, triggers: list[Trigger], dateline: Dateline | None) -> list[Sentence]:
+def _sentences(
+    doc: Doc, masked: str, found, triggers: list[Trigger], dateline: Dateline | None, context: ArticleContext
+) -> list[Sentence]:
     text = doc.text
     times = find_time_expressions(text)
     out = []
@@ -139,6 +144,7 @@ def _sentences(doc: Doc, masked: str, found, triggers: list[Trigger], dateline: 
                 found_triggers=[t for t in triggers if start <= t.start < end],
                 doc=doc,
                 dateline=dateline,
+                context=context,
             )
         )
     return out

@@ -1,4 +1,4 @@
-"""The home page: what the graph holds, a timeline of its events, its articles, and where to go next."""
+"""The home page: what the graph holds, a timeline of its events, its articles and those held back."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, current_app, render_template
 
-from kg.publish import REPORT_FILE, REPORT_TEXT
+from kg.publish import HELD_BACK_REPORT, HELD_BACK_TEXT, REPORT_FILE, REPORT_TEXT
 from kg.web import docs
 from kg.web.describe import Labeller, Term, Views, human_date
 from kg.web.release import get_release
@@ -77,6 +77,8 @@ def index():
         timeline=_timeline(views),
         articles=_articles(views),
         validation=validation_summary(release.dumps, release.build_id),
+        held_back=release.manifest.get("heldBack", []),
+        held_back_files={"txt": HELD_BACK_TEXT, "ttl": HELD_BACK_REPORT},
     )
 
 
