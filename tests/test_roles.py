@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.roles import negated, roles_of
+from kg.extract.roles import negated, reports, roles_of
 
 
 def roles(extractor, text: str, trigger: str) -> dict:
@@ -106,3 +106,17 @@ def test_a_named_subject_is_no_pronoun(extractor):
 def test_a_negated_clause_is_told_from_an_affirmed_one(extractor, text, trigger, expected):
     start = text.index(trigger)
     assert negated(extractor.nlp(text), start, start + len(trigger)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "verb", "words", "expected"),
+    [
+        ("Kenya and Somalia will meet next week, the minister said.", "said", "meet", True),
+        ("The minister said Kenya and Somalia would meet.", "said", "meet", True),
+        ("The ministers reiterated their support in a phone call.", "reiterated", "phone call", False),
+        ("The minister said nothing after Kenya and Somalia met.", "said", "met", False),
+    ],
+)
+def test_a_reporting_verb_reports_the_clause_it_governs_not_the_words_beside_it(extractor, text, verb, words, expected):
+    v, w = text.index(verb), text.index(words)
+    assert reports(extractor.nlp(text), v, v + len(verb), w, w + len(words)) is expected

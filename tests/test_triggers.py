@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg.errors import ConfigError
 from kg.extract.triggers import PATTERNS_FILE, TriggerMatcher, parse_patterns
 
 
@@ -93,7 +94,7 @@ def test_the_packaged_patterns_load_into_a_matcher(extractor):
     ],
 )
 def test_a_bad_patterns_line_is_named_by_file_and_line(lines, line, message):
-    with pytest.raises(ValueError, match=f"^{PATTERNS_FILE}:{line}: .*{message}"):
+    with pytest.raises(ConfigError, match=f"^{PATTERNS_FILE}:{line}: .*{message}"):
         parse_patterns("\n".join(lines), PATTERNS_FILE)
 
 

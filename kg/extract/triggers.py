@@ -17,6 +17,7 @@ from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Token
 from spacy.util import filter_spans
 
+from kg.errors import ConfigError
 from kg.extract.kinds import KINDS
 
 PATTERNS_FILE = "patterns/events.jsonl"
@@ -42,7 +43,7 @@ def load_patterns() -> list[dict]:
 
 
 def parse_patterns(text: str, source: str) -> list[dict]:
-    """Return the patterns of a JSON-lines text; a bad line raises ValueError naming `source` and its line."""
+    """Return the patterns of a JSON-lines text; a bad line raises ConfigError naming `source` and its line."""
     rows = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -50,14 +51,14 @@ def parse_patterns(text: str, source: str) -> list[dict]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as error:
-            raise ValueError(f"{source}:{number}: not JSON ({error.msg}, column {error.colno})") from None
+            raise ConfigError(f"{source}:{number}: not JSON ({error.msg}, column {error.colno})") from None
         if not isinstance(row, dict) or not _is_pattern(row.get("pattern")):
-            raise ValueError(f'{source}:{number}: expected {{"label": …, "pattern": [token objects]}}')
+            raise ConfigError(f'{source}:{number}: expected {{"label": …, "pattern": [token objects]}}')
         if row.get("label") not in KINDS and row.get("label") != HAPPENING:
-            raise ValueError(f"{source}:{number}: unknown event kind {row.get('label')!r}")
+            raise ConfigError(f"{source}:{number}: unknown event kind {row.get('label')!r}")
         problems = validate_token_pattern(row["pattern"])
         if problems:
-            raise ValueError(f"{source}:{number}: not a spaCy Matcher pattern: {'; '.join(problems)}")
+            raise ConfigError(f"{source}:{number}: not a spaCy Matcher pattern: {'; '.join(problems)}")
         rows.append(row)
     return rows
 
