@@ -69,6 +69,7 @@ def quotes_of(nlp, text: str, events: list[Event] | None = None):
         f"»{PLEDGE}«, Marsh said.",
         f"Marsh said: ‹{PLEDGE}.›",
         f"Marsh said: „{PLEDGE}.“",
+        f"Marsh said: ‘{PLEDGE}.’",
         f"Marsh said: „{PLEDGE}.”",
         f'Marsh said, "{PLEDGE}."',
         f'Elena Marsh said: "{PLEDGE}."',
@@ -88,6 +89,7 @@ def quotes_of(nlp, text: str, events: list[Event] | None = None):
         "angle-reversed",
         "single-angle",
         "low-nine-high-six",
+        "single-curly",
         "low-nine-high-nine",
         "verb-before-comma",
         "verb-before-colon",
@@ -169,50 +171,53 @@ def test_speaker_from_the_frame(nlp, text, speaker, words):
         assert quotes[0].text.startswith(words)
 
 
-def test_he_is_the_last_subject_person_not_the_last_speaker(nlp):
-    text = (
-        'Marsh met Berg in Geneva. "We agreed on a great deal today," Marsh said. Berg flew home on Tuesday. '
-        '"The visit was useful for both sides," he said.'
-    )
-    assert [q.speaker for q in quotes_of(nlp, text)] == [MARSH, BERG]
-
-
-def test_he_after_a_person_nobody_knows_is_nobody(nlp):
-    text = (
-        "Marsh met Berg on Monday. Norland's trade envoy Jorge Alvarado said the talks went well. "
-        '"We are close to a deal on tariffs," he said.'
-    )
-    assert quotes_of(nlp, text) == []
-
-
 @pytest.mark.parametrize(
-    "text",
+    ("text", "speakers"),
     [
-        'Marsh and Berg met in Geneva. The two ministers said the meeting was "open and honest".',
-        'Marsh met Berg on Monday. Both ministers said the talks had been "frank and useful".',
+        (
+            'Marsh met Berg in Geneva. "We agreed on a great deal today," Marsh said. Berg flew home on Tuesday. '
+            '"The visit was useful for both sides," he said.',
+            [{MARSH}, {BERG}],
+        ),
+        (
+            'Berg wrote that Marsh would visit Vesmark in May. "The visit will be a milestone for us," he wrote.',
+            [{BERG}],
+        ),
+        (
+            "Marsh met Berg on Monday. Norland's trade envoy Jorge Alvarado said the talks went well. "
+            '"We are close to a deal on tariffs," he said.',
+            [],
+        ),
+        ('Marsh and Berg met in Geneva. The two ministers said the meeting was "open and honest".', [{MARSH, BERG}]),
+        ('Marsh met Berg on Monday. Both ministers said the talks had been "frank and useful".', [{MARSH, BERG}]),
+        ('Marsh and Berg said: "The border will open for trade in the spring."', [{MARSH, BERG}]),
+        ('"We are ready," Berg said, "but the other side must move too."', [{BERG}, {BERG}]),
+        ('"The door stays open," Berg said of the talks, adding: "We want a settlement."', [{BERG}, {BERG}]),
+        ('"We are ready for talks," Berg said. "We have always been ready for them."', [{BERG}, {BERG}]),
+        ('Berg said the talks were over. "We have always been ready for them, but not now."', [{BERG}]),
+        ('"The talks went well," Berg said on Friday.\n\n"We agreed to meet again in the spring."', [{BERG}, {BERG}]),
+        (
+            "The statement of the Norland Foreign Ministry reads:\n\n“Norland welcomes the agreement signed today.”",
+            [{MINISTRY}],
+        ),
     ],
-    ids=["named-together", "met-each-other"],
-)
-def test_a_group_word_speaks_for_the_people_before_it(nlp, text):
-    quote = quotes_of(nlp, text)[0]
-    assert {quote.speaker, *quote.co_speakers} == {MARSH, BERG}
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '"We are ready," Berg said, "but the other side must move too."',
-        '"The door stays open," Berg said of the talks, adding: "We want a settlement."',
+    ids=[
+        "he-is-the-last-subject-person-not-the-last-speaker",
+        "he-is-not-a-subject-inside-reported-speech",
+        "he-after-a-person-nobody-knows-is-nobody",
+        "group-word-for-people-named-together",
+        "group-word-for-people-who-met",
+        "coordinated-subjects",
+        "verb-between-two-parts",
+        "adding-colon",
+        "quoted-sentence-after-a-quote",
+        "quoted-sentence-after-reported-speech",
+        "quote-paragraph-after-a-named-speaker",
+        "quote-paragraph-after-a-colon",
     ],
-    ids=["verb-between-two-parts", "adding-colon"],
 )
-def test_one_frame_for_two_quotations(nlp, text):
-    assert [q.speaker for q in quotes_of(nlp, text)] == [BERG, BERG]
-
-
-def test_coordinated_subjects_speak_together(nlp):
-    quote = quotes_of(nlp, 'Marsh and Berg said: "The border will open for trade in the spring."')[0]
-    assert (quote.speaker, quote.co_speakers) == (MARSH, [BERG])
+def test_who_says_each_quotation(nlp, text, speakers):
+    assert [{q.speaker, *q.co_speakers} for q in quotes_of(nlp, text)] == speakers
 
 
 @pytest.mark.parametrize(
@@ -221,8 +226,9 @@ def test_coordinated_subjects_speak_together(nlp):
         'The so-called "frozen conflict" drags on.',
         "Both states signed the “Treaty on Good Neighbourly Relations” in 1998.",
         'The route, known as the "green corridor", was opened, Marsh said.',
+        "Marsh welcomed the “Agreement on Trade and Transit between Norland and Vesmark”.",
     ],
-    ids=["scare-quotes", "title-without-frame", "name-given-by-a-noun-modifier"],
+    ids=["scare-quotes", "title-without-frame", "name-given-by-a-noun-modifier", "title-inside-a-frame"],
 )
 def test_words_in_marks_that_nobody_says_are_not_quotes(nlp, text):
     assert quotes_of(nlp, text) == []
@@ -247,23 +253,15 @@ def test_a_quote_over_two_paragraphs_is_one_quote_per_paragraph(nlp, text):
     assert [q.text[:14] for q in quotes] == ["The border wil", "Trade will fol"]
 
 
-def test_a_quote_paragraph_after_a_named_speaker_is_theirs(nlp):
-    text = '"The talks went well," Berg said on Friday.\n\n"We agreed to meet again in the spring."'
-    assert [q.speaker for q in quotes_of(nlp, text)] == [BERG, BERG]
-
-
-def test_a_quote_paragraph_after_a_colon_is_the_colon_speakers(nlp):
-    text = "The statement of the Norland Foreign Ministry reads:\n\n“Norland welcomes the agreement signed today.”"
-    assert [q.speaker for q in quotes_of(nlp, text)] == [MINISTRY]
-
-
-def test_an_embedded_post_is_its_account_holders(nlp):
-    text = (
-        "Berg thanked the rescue teams.\nThank you all for your tireless work through the night.\n"
-        "— Tomas BERG (@tberg) March 3, 2024\nThe teams left on Sunday."
-    )
-    quotes = quotes_of(nlp, text)
-    assert [(q.speaker, q.text) for q in quotes] == [(BERG, "Thank you all for your tireless work through the night.")]
+@pytest.mark.parametrize(
+    ("signature", "speakers"),
+    [("— Tomas BERG (@tberg) March 3, 2024", [BERG]), ("— Tomas Berg (@tberg), Vesmark correspondent", [])],
+    ids=["dated-signature", "byline-is-no-signature"],
+)
+def test_an_embedded_post_is_its_account_holders(nlp, signature, speakers):
+    post = "Thank you all for your tireless work through the night."
+    text = f"Berg thanked the rescue teams.\n{post}\n{signature}\nThe teams left on Sunday."
+    assert [(q.speaker, q.text) for q in quotes_of(nlp, text)] == [(s, post) for s in speakers]
 
 
 def test_said_at_is_the_event_the_frame_places_the_words_at(nlp):
@@ -282,6 +280,8 @@ def test_said_at_is_the_event_the_frame_places_the_words_at(nlp):
         ("“Left open at the end\n\nA new paragraph.", ["Left open at the end"]),
         ("«Un» and «deux»", ["Un", "deux"]),
         ("“One.” Then two.” The end.", ["One."]),
+        ("The ministers’ plan for Vesmark’s ‘new start’ and the envoys’ talks", ["new start"]),
+        ("“She told me ‘no’ at the door,” he said.", ["She told me ‘no’ at the door"]),
     ],
     ids=[
         "two-quotations",
@@ -289,6 +289,8 @@ def test_said_at_is_the_event_the_frame_places_the_words_at(nlp):
         "open-at-the-end",
         "angle-pairs",
         "stray-closing-mark-after-a-quotation",
+        "single-marks-beside-apostrophes",
+        "single-marks-inside-a-quotation",
     ],
 )
 def test_quote_regions(text, inner):

@@ -98,6 +98,13 @@ def within_years(years: tuple[int, int] | None, value: str) -> bool:
     return years is not None and years[0] <= int(value[:4]) <= years[1]
 
 
+def relative(value: TimeValue) -> bool:
+    """Return whether a date was read from a relative expression ("on Wednesday", "tomorrow"), which counts from
+    the anchor, rather than written out ("10 May 2024"): a written date after the article is left for the gate."""
+    expressions = find_time_expressions(value.text or "")
+    return not expressions or expressions[0].relative
+
+
 def after_anchor(value: TimeValue, anchor) -> bool:
     """Return whether a date lies wholly after the anchor (a day, or the latest day of a window)."""
     if anchor is None:

@@ -25,6 +25,7 @@ from kg.extract.dating import (
     month_named,
     nearest_time,
     owner_trigger,
+    relative,
     times_of_saying,
     times_outside_quotes,
     within_years,
@@ -107,7 +108,12 @@ class EventFinder:
         carry_dates(events, where, published, self.gazetteer)
         for event in events:
             self._link_agreement(event, sentences)
-            if event.status == "happened" and event.date and after_anchor(event.date, published):
+            if (
+                event.status == "happened"
+                and event.date
+                and after_anchor(event.date, published)
+                and relative(event.date)
+            ):
                 event.date = None  # a date carried from what is still to come does not date what happened
             date_by_dispatch(event, published)
         return [well_formed(e) for e in events if e.participants or e.hosts or e.key]
@@ -289,7 +295,7 @@ class EventFinder:
         if left is not None and time is not None and owner_trigger(time, sentence) != match.start():
             time = None  # "relations established in 1992, following its declaration of independence"
         event.date = resolve(time, published, future) if time else None
-        if event.date and not future and after_anchor(event.date, published) and kind != "Statement":
+        if event.date and not future and after_anchor(event.date, published) and time.relative and kind != "Statement":
             event.date = None  # a past happening is not dated by a time the sentence gives something still to come
         event.time_expression = time.text if time and event.date is None and time.relative else None
         if left is not None and event.date is None and (time is None or within_years(year_range(time), left.end)):

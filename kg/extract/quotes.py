@@ -1,6 +1,6 @@
 """Direct quotations in a parsed article and who said them.
 
-Marks: straight ("…"), curly (“…”), mixed (either kind on either side, “…“ included), low-9 („…“) and angle
+Marks: straight ("…"), curly (“…”, ‘…’), mixed (either kind on either side, “…“ included), low-9 („…“) and angle
 («…», »…«, ‹…›) quotation marks. Whether a mark opens or closes is read from the characters around it. A
 quotation left open at the end of a paragraph continues in the next one when that paragraph opens with a mark or
 closes one that nothing opened; a closing mark that nothing opened starts its quotation at the paragraph's start.
@@ -10,16 +10,18 @@ said Fidan / Fidan said: "…" / he said it was "…" / the region, he said, has
 speech verb just after or just before the marks, or a headline's "Name: “…”". A paragraph that opens with a
 quotation and has no frame of its own takes the frame of the paragraph before: one ending in a colon, else the
 speaker that paragraph quoted or named last. Quotations of three words or fewer count only inside a frame of their
-own sentence (scare quotes and titles are not quotations), and a quotation nobody frames is left out. An embedded
-post (a paragraph above "— Name (@handle) date") is its account holder's.
+own sentence (scare quotes are not quotations), names in marks (verbless, capitalised) never count, and a
+quotation nobody frames is left out. An embedded post (a paragraph above "— Name (@handle) date") is its account
+holder's.
 
 Speakers: the subject of the frame with its coordinated subjects and appositions, the agent of a passive frame
-("coined by …"), the object of "according to"; "he"/"she" is the last person who was the subject of a verb; "it"
-and documents ("the statement said") are their issuer, else the issuer of the last document, else the last
-organisation or state that was a subject; group words ("the two leaders", "both", "the countries") are the people
-the article describes with that noun, else the agents last named together; a definite noun ("the ministry") is the
-last agent named with that word. A state or body that only qualifies the subject ("Armenia's foreign ministry") is
-not the speaker, and a subject the article has not named gives no quote.
+("coined by …"), the object of "according to", the one "quoted as saying"; "he"/"she" is the last person who was
+the subject of a sentence or of a speech verb; "it" and documents ("the statement said") are their issuer, else
+the issuer of the last document, else the last organisation or state that was a subject; group words ("the two
+leaders", "both", "the countries") are the people the article describes with that noun, else the agents last
+named together; a definite noun ("the ministry") is the last agent named with that word. A state or body that
+only qualifies the subject ("Armenia's foreign ministry") is not the speaker, and a subject the article has not
+named gives no quote.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ SHORT_WORDS = 3  # a quotation of this many words or fewer needs a frame of its 
 _DOUBLE = '"“”„‟'
 _ANGLE = {"«": "»", "»": "«", "‹": "›", "›": "‹"}
 _MARKS = frozenset(_DOUBLE) | frozenset(_ANGLE)
+_SINGLE = "‘’"  # single curly marks: a quotation only from an opening ‘ to a closing ’ (’ is also the apostrophe)
 _BEFORE_OPENING = "([{—–-/:"
 _AFTER_CLOSING = ".,;:!?)]}—–-…'’"
 _SENTENCE_END = frozenset(".!?")
@@ -76,7 +79,7 @@ _AT_EVENT = frozenset(("at", "during", "after", "on", "following"))
 _PERSON_PRONOUNS = frozenset(("he", "she", "him", "her"))
 _CLIMB = frozenset(("xcomp", "conj", "advcl", "acl", "relcl", "pcomp", "prep"))  # from a speech verb to its speaker
 # The line an embedded social-media post ends with: "— Name (@handle) February 11, 2023".
-_SIGNATURE = re.compile(r"^[ \t]*[—–][ \t]*(?P<name>[^\n(]+?)[ \t]*\(@\w+\)[^\n]*$", re.M)
+_SIGNATURE = re.compile(r"^[ \t]*[—–][ \t]*(?P<name>[^\n(]+?)[ \t]*\(@\w+\)[^\n]*\b\d{4}[ \t]*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -101,8 +104,8 @@ def quote_regions(text: str) -> list[QuoteRegion]:
     regions: list[QuoteRegion] = []
     carried = None  # (start, parts) of a quotation left open at the end of the paragraph before
     for offset, line in _paragraphs(text):
-        marks = [(i, c) for i, c in enumerate(line) if c in _MARKS]
-        if carried and not _continues(line, marks):
+        marks = [(i, c) for i, c in enumerate(line) if c in _MARKS or c in _SINGLE]
+        if carried and not _continues(line, [(i, c) for i, c in marks if c in _MARKS]):
             regions.append(QuoteRegion(carried[0], carried[1][-1][1], carried[1]))
             carried = None
         carried = _scan_paragraph(offset, line, marks, carried, regions)
@@ -114,9 +117,12 @@ def quote_regions(text: str) -> list[QuoteRegion]:
 def _scan_paragraph(offset, line, marks, carried, regions) -> tuple[int, tuple] | None:
     """Add the quotations closed in one paragraph to `regions`; return the one left open, if any."""
     opened = None  # (offset of the opening mark, the mark, region start, earlier parts)
+    first = next((i for i, mark in marks if mark in _MARKS), None)
     for i, mark in marks:
         role = _role(line, i)
-        if opened is None and role == "close" and i != marks[0][0]:
+        if mark in _SINGLE and not _single_fits(mark, role, opened):
+            continue
+        if opened is None and role == "close" and i != first:
             continue  # a stray closing mark after a quotation of this paragraph (an inch mark, a typo)
         if opened is None and role == "close" and mark not in "«‹„":
             start, parts = carried if carried else (offset, ())
@@ -164,7 +170,16 @@ def _role(line: str, i: int) -> str:
     return "either"
 
 
+def _single_fits(mark: str, role: str, opened) -> bool:
+    """Return whether a single curly mark opens or closes a quotation here (never inside a double one)."""
+    if opened is None:
+        return mark == "‘" and role == "open"
+    return opened[1] == "‘" and mark == "’" and role == "close"
+
+
 def _closes(opening: str, mark: str) -> bool:
+    if opening == "‘":
+        return mark == "’"
     if opening in _ANGLE:
         return mark == _ANGLE[opening]
     return mark in _DOUBLE and mark != "„"
@@ -233,7 +248,7 @@ class _Reading:
     subject_people: list[tuple[int, str | None]] = field(default_factory=list)  # (offset, person or None: unknown)
     authors: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, who) of documents
     bodies: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, who) of bodies and states as subjects
-    paragraph_speakers: dict[int, list[str]] = field(default_factory=dict)  # paragraph start -> last speakers
+    spoken: list[tuple[int, list[str]]] = field(default_factory=list)  # (offset, speakers) of attributed quotes
 
 
 def find_quotes(doc: Doc, mentions: list[Found], events: list[Event]) -> list[Quote]:
@@ -249,8 +264,7 @@ def find_quotes(doc: Doc, mentions: list[Found], events: list[Event]) -> list[Qu
         verb, speakers = frame
         if not speakers:
             continue
-        for start, _ in region.parts:
-            reading.paragraph_speakers[_paragraph_start(text, start)] = speakers
+        reading.spoken += [(start, speakers) for start, _ in region.parts]
         said_at = _said_at(verb, events) if verb is not None else None
         quotes += _quotes(region, verb, speakers, said_at, doc)
     return sorted(quotes + _posts(text, mentions, regions), key=lambda q: q.evidence.start)
@@ -317,7 +331,7 @@ def _remember_subjects(reading: _Reading) -> None:
     for token in reading.doc:
         if token.i in reading.quoted:
             continue
-        if token.dep_ in ("nsubj", "nsubjpass"):
+        if token.dep_ in ("nsubj", "nsubjpass") and _main_clause(token.head, reading):
             named = _named_one(token, reading)
             if named and named.kind == "Person":
                 reading.subject_people.append((token.idx, named.key))
@@ -329,6 +343,14 @@ def _remember_subjects(reading: _Reading) -> None:
             author = _author(token, reading)
             if author or _issuers(token):
                 reading.authors.append((token.idx, author))  # empty: issued by someone the article does not name
+
+
+def _main_clause(verb: Token, reading: _Reading) -> bool:
+    """Return whether a verb heads its sentence or speaks: "he" looks back to those subjects, not to one reported
+    inside ("Maduro tweeted that Caracas and Valencia will be connected")."""
+    if verb.dep_ == "conj":
+        verb = verb.head
+    return verb.dep_ == "ROOT" or reading.labels.get(verb.i) == "SPEECH"
 
 
 def _personal(subject: Token, reading: _Reading) -> bool:
@@ -344,7 +366,7 @@ def _frame(region: QuoteRegion, reading: _Reading) -> tuple[Token | None, list[s
     """Return the speech verb framing a quotation and its speakers, or None if nothing frames it."""
     text = reading.doc.text
     inner = [t for t in _tokens(reading, region.start, region.end) if t.i in reading.quoted]
-    if not inner:
+    if not inner or _is_name(inner):
         return None
     short = region.is_short(text)
     verb = _naming_before(region.start, reading) if short else None
@@ -355,10 +377,25 @@ def _frame(region: QuoteRegion, reading: _Reading) -> tuple[Token | None, list[s
         verb = _verb_before(region.start, reading)
     if verb is not None:
         return verb, _speakers(verb, reading)
-    lead = [t for t in _tokens(reading, _paragraph_start(text, region.start), region.start) if not t.is_space]
-    if lead:
-        return _name_and_colon(lead, reading)
-    return None if short else _paragraph_frame(region.start, reading)
+    begin = _paragraph_start(text, region.start)
+    lead = [t for t in _tokens(reading, begin, region.start) if not t.is_space]
+    if not lead:
+        return None if short else _paragraph_frame(region.start, reading)
+    if not short and _opens_sentence(inner[0]):
+        return _name_and_colon(lead, reading) or _last_speaker(begin, region.start, reading)  # “…,” he said. “…”
+    return _name_and_colon(lead, reading)
+
+
+def _is_name(inner: list[Token]) -> bool:
+    """Return whether quoted words are a name, not speech: no verb, every content word capitalised
+    ("the “Treaty on Good Neighbourly Relations”", "under the theme “Inclusivity and Sustainability”")."""
+    words = [t for t in inner if t.is_alpha]
+    content = [t for t in words if not t.is_stop]
+    return (
+        bool(content)
+        and all(t.text[:1].isupper() for t in content)
+        and all(t.pos_ not in ("VERB", "AUX") for t in words)
+    )
 
 
 def _name_and_colon(lead, reading: _Reading) -> tuple[None, list[str]] | None:
@@ -465,11 +502,19 @@ def _paragraph_frame(start: int, reading: _Reading) -> tuple[Token | None, list[
         root = tokens[-1].sent.root
         subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
         return (None, _who(subject, reading)) if subject is not None else None
-    if begin in reading.paragraph_speakers:
-        return None, reading.paragraph_speakers[begin]
-    verbs = [t for t in tokens if reading.labels.get(t.i) == "SPEECH"]
-    speakers = _speakers(verbs[-1], reading) if verbs else []
-    return (None, speakers) if speakers else None
+    return _last_speaker(begin, end, reading)
+
+
+def _last_speaker(begin: int, end: int, reading: _Reading) -> tuple[None, list[str]] | None:
+    """Return the speakers of the last attributed quotation or speech verb between two offsets."""
+    quoted = [(at, who) for at, who in reading.spoken if begin <= at < end]
+    verbs = [
+        t for t in _tokens(reading, begin, end) if t.i not in reading.quoted and reading.labels.get(t.i) == "SPEECH"
+    ]
+    if verbs and (not quoted or verbs[-1].idx > quoted[-1][0]):
+        speakers = _speakers(verbs[-1], reading)
+        return (None, speakers) if speakers else None
+    return (None, quoted[-1][1]) if quoted else None
 
 
 # --- speakers -------------------------------------------------------------------------------------------------------
