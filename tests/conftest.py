@@ -27,3 +27,11 @@ def seed_data_dir(tmp_path_factory) -> Path:
 def seed_release(seed_data_dir) -> Path:
     """Return the folder of the published seed release (store/, dumps/)."""
     return (seed_data_dir / "current").resolve()
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    """Load the spaCy pipeline and the reference matchers once per test module."""
+    from kg.extract.rules import RuleExtractor  # loads spaCy: only for the modules that extract
+
+    return RuleExtractor()

@@ -81,8 +81,9 @@ class EntityFinder:
                 found.append(mention)
         found.extend(self._roles(text, found, published))
         found = _dedupe(found) + self._nested(every, spans, found)
-        found += self._open_world(doc, found, entities)
+        # A state's body first: "the Kenyan Foreign Ministry" is the body "Kenya's foreign ministry" names too.
         found += self._state_bodies(doc, found, entities)
+        found += self._open_world(doc, found, entities)
         for mention in found:
             if mention.key not in entities:
                 entities[mention.key] = self._entity(mention.key)
@@ -99,23 +100,27 @@ class EntityFinder:
 
     def _state_bodies(self, doc: Doc, found: list[Found], entities: dict[str, Entity]) -> list[Found]:
         """Return the government, ministries and parliament of a state named as such ("the Armenian government",
-        "Armenia's foreign ministry"), as organisations of their own."""
+        "Armenia's foreign ministry", "the Ministry of Foreign Affairs of Armenia"), as organisations of their own."""
         taken = [(m.start, m.end) for m in found]
         out = []
         for mention in (m for m in found if m.kind == "Country"):
-            match = _STATE_BODY.match(doc.text, mention.end)
-            if match is None or any(s < match.end() and mention.end < e for s, e in taken):
+            named = _body_of(doc.text, mention)
+            if named is None:
+                continue
+            start, end, words = named
+            words_start, words_end = (mention.end, end) if end > mention.end else (start, mention.start)
+            if any(s < words_end and words_start < e for s, e in taken):
                 continue
             state = self.gazetteer.entities[mention.key]
-            body = _STATE_BODIES[match.group("body").lower()]
-            label = f"{body} of {state.label}"
+            label = f"{_BODY_LABELS[words.lower()]} of {state.label}"
             key = f"organization/{slugify(label)}"
-            written = doc.text[mention.start : match.end()]
-            alts = {written, *(f"{d} {match.group('body')}".title() for d in state.demonyms[:1])} - {label}
+            alts = {doc.text[start:end]} - {label}
+            if end > mention.end:  # "Armenia's foreign ministry" is also the "Armenian Foreign Ministry"
+                alts |= {f"{d} {words}".title() for d in state.demonyms[:1]}
             known = entities.get(key)
             alt_labels = tuple(sorted(set(known.alt_labels if known else ()) | alts))
             entities[key] = Entity(key, "Organization", label, in_reference=False, alt_labels=alt_labels)
-            out.append(Found(mention.start, match.end(), key, "Organization", "body"))
+            out.append(Found(start, end, key, "Organization", "body"))
         return out
 
     def _matches(self, doc: Doc):
@@ -239,6 +244,27 @@ _STATE_BODIES = {
 _STATE_BODY = re.compile(
     r"(?:’s|'s)?\s+(?P<body>" + "|".join(sorted(_STATE_BODIES, key=len, reverse=True)) + r")\b", re.IGNORECASE
 )
+#: The same bodies named before their state ("the Ministry of Foreign Affairs of Armenia", "the government of Chad").
+_BODY_LABELS = {
+    **_STATE_BODIES,
+    "ministry of foreign affairs": "Ministry of Foreign Affairs",
+    "ministry of defence": "Ministry of Defence",
+    "ministry of defense": "Ministry of Defence",
+}
+_BODY_OF_STATE = re.compile(
+    r"\b(?P<body>" + "|".join(sorted(_BODY_LABELS, key=len, reverse=True)) + r")\s+of\s+(?:the\s+)?$", re.IGNORECASE
+)
+
+
+def _body_of(text: str, mention: Found) -> tuple[int, int, str] | None:
+    """Return where a state's body named with the state `mention` begins and ends, and the body's words."""
+    after = _STATE_BODY.match(text, mention.end)
+    if after:
+        return mention.start, after.end(), after.group("body")
+    before = _BODY_OF_STATE.search(text, max(0, mention.start - 40), mention.start)
+    if before:
+        return before.start(), mention.end, before.group("body")
+    return None
 
 
 def _bracketed_aliases(text: str, proposals, found: list[Found]) -> dict:

@@ -143,8 +143,7 @@ def new_entities(
             keys.setdefault(_initials(words), key)
             keys.setdefault(words[0] if "of" in words else words[-1], key)  # "the Council", "the Ministry"
     for long, short in _bracketed_acronyms(proposals):
-        if long.text in keys and short.text not in keys:
-            keys[short.text] = keys[long.text]
+        if long.text in keys and keys.setdefault(short.text, keys[long.text]) == keys[long.text]:
             entity = entities[keys[long.text]]
             entities[entity.key] = replace(entity, alt_labels=tuple(dict.fromkeys((*entity.alt_labels, short.text))))
     for text, kind in _single_word_kinds(proposals, keys, dictionary).items():

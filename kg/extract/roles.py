@@ -135,14 +135,13 @@ def _phrases(head: Token, roles: Roles) -> None:
         elif child.dep_ == "prep" and child.lower_ in PLACE_PREPOSITIONS:
             for pobj in _pobjs(child):
                 roles.places += _names(pobj)
+                if child.lower_ == "at":
+                    _phrases(pobj, roles)  # "at the invitation of X", "at a dinner with X"
         elif child.dep_ == "prep" and child.lower_ == "of" and (head.lemma_, "of") in HOST_PHRASES:
             for pobj in _pobjs(child):
                 roles.hosts += _names(pobj)
         elif child.dep_ == "acl" and child.lemma_ in {h for h, _ in HOST_PHRASES + MEDIATOR_PHRASES}:
             _phrases(child, roles)
-        elif child.dep_ == "prep" and child.lower_ == "at":
-            for pobj in _pobjs(child):
-                _phrases(pobj, roles)
 
 
 def _pobjs(preposition: Token) -> list[Token]:

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from importlib import resources
 
 from spacy.matcher import Matcher
+from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Token
 from spacy.util import filter_spans
 
+from kg.errors import ConfigError
 from kg.extract.kinds import KINDS
 
 PATTERNS_FILE = "patterns/events.jsonl"
@@ -37,11 +39,32 @@ class Trigger:
 def load_patterns() -> list[dict]:
     """Return the trigger patterns of the data file, each checked to name a known label."""
     text = resources.files("kg.extract").joinpath(PATTERNS_FILE).read_text(encoding="utf-8")
-    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-    for number, row in enumerate(rows, 1):
-        if row["label"] not in KINDS and row["label"] != HAPPENING:
-            raise ValueError(f"{PATTERNS_FILE}:{number}: unknown event kind {row['label']!r}")
+    return parse_patterns(text, PATTERNS_FILE)
+
+
+def parse_patterns(text: str, source: str) -> list[dict]:
+    """Return the patterns of a JSON-lines text; a bad line raises ConfigError naming `source` and its line."""
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ConfigError(f"{source}:{number}: not JSON ({error.msg}, column {error.colno})") from None
+        if not isinstance(row, dict) or not _is_pattern(row.get("pattern")):
+            raise ConfigError(f'{source}:{number}: expected {{"label": …, "pattern": [token objects]}}')
+        if row.get("label") not in KINDS and row.get("label") != HAPPENING:
+            raise ConfigError(f"{source}:{number}: unknown event kind {row.get('label')!r}")
+        problems = validate_token_pattern(row["pattern"])
+        if problems:
+            raise ConfigError(f"{source}:{number}: not a spaCy Matcher pattern: {'; '.join(problems)}")
+        rows.append(row)
     return rows
+
+
+def _is_pattern(pattern) -> bool:
+    return isinstance(pattern, list) and bool(pattern) and all(isinstance(token, dict) for token in pattern)
 
 
 class TriggerMatcher:
@@ -59,13 +82,13 @@ class TriggerMatcher:
         for match_id, start, end in self.matcher(doc):
             by_label.setdefault(doc.vocab.strings[match_id], []).append(doc[start:end])
         happening = {span.sent.start for span in by_label.pop(HAPPENING, [])}
-        out = []
+        by_kind: dict[str, list] = {}  # a weak match inside a strong one of its kind ("held talks") is one trigger
         for label, spans in by_label.items():
             kind, _, weak = label.partition(":")
-            for span in filter_spans(spans):
-                if weak and span.sent.start not in happening:
-                    continue
-                out.append(Trigger(kind, span.start_char, span.end_char, span.text))
+            by_kind.setdefault(kind, []).extend(s for s in spans if not weak or s.sent.start in happening)
+        out = [
+            Trigger(k, s.start_char, s.end_char, s.text) for k, spans in by_kind.items() for s in filter_spans(spans)
+        ]
         return sorted(_without_generic_overlaps(out), key=lambda t: (t.start, t.end))
 
 

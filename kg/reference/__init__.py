@@ -163,12 +163,13 @@ class Gazetteer:
         return forms
 
     def demonyms(self) -> dict[str, str]:
-        """Map each demonym ("Turkish") and its folded form to its country key."""
-        out: dict[str, str] = {}
+        """Map each demonym ("Turkish") and its folded form to its country key; one two states share names neither."""
+        keys: dict[str, set[str]] = {}
         for entity in self.entities.values():
             for demonym in entity.demonyms:
-                out[demonym] = out[fold(demonym)] = entity.key
-        return out
+                for form in {demonym, fold(demonym)}:
+                    keys.setdefault(form, set()).add(entity.key)
+        return {form: next(iter(owners)) for form, owners in keys.items() if len(owners) == 1}
 
     def capitals(self) -> dict[str, str]:
         """Map each capital city key to the key of the country it is the capital of."""
