@@ -28,7 +28,7 @@ SEED_FLOORS = {"entities_f1": 0.90, "events_f1": 0.85, "quotes_f1": 0.95, "dates
 MIN_MERGES = 16
 # Development set, all sixteen articles published: floors at the level measured now. The figures the product
 # aims for (entities 0.85, events 0.70, quotes 0.80, dates 0.75) are not all reached yet (see CHANGELOG).
-DEV_FLOORS = {"entities_f1": 0.80, "events_f1": 0.69, "quotes_f1": 0.62, "dates_exact": 0.30}
+DEV_FLOORS = {"entities_f1": 0.80, "events_f1": 0.68, "quotes_f1": 0.84, "dates_exact": 0.33}
 
 
 def _score(release: Path, gold: Path) -> dict[str, str]:
