@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kg.extract import lexicon
-from kg.extract.kinds import ENCOUNTER, of_family
+from kg.extract.kinds import ENCOUNTER, kind_of, of_family
 from kg.extract.model import Event
 from kg.extract.sentences import unique
 from kg.reference import Gazetteer
@@ -32,12 +32,13 @@ def same_event(a: Event, b: Event, distance: int) -> bool:
         if other.key or not agree or other.time_expression or other.kind != keyed.kind or distance > 1:
             return a.key == b.key
         return bool(set(a.participants) & set(b.participants))  # "… the 2023 offensive. Baku recaptured …"
-    family = {"Talks": "Meeting"}
-    if family.get(a.kind, a.kind) != family.get(b.kind, b.kind):
+    if kind_of(a.kind).merge_class != kind_of(b.kind).merge_class:
         return False
     if a.kind in _ENCOUNTERS and ordinal(a) and ordinal(b):
         # one article's "first meeting" is one meeting, and never its "second meeting"
         return ordinal(a) == ordinal(b) and not (a.place and b.place and a.place != b.place)
+    if a.kind == "Statement" and a.participants == b.participants and distance <= 3 and _dates_agree(a, b):
+        return True  # one speaker's words over a few sentences are one statement
     if distance > 1 or a.kind == "War":
         return False
     if a.kind == "Event" and (a.wording or "").lower() != (b.wording or "").lower():
@@ -51,6 +52,10 @@ def same_event(a: Event, b: Event, distance: int) -> bool:
         return False
     agents_a, agents_b = set(a.participants + a.hosts), set(b.participants + b.hosts)
     return bool(agents_a & agents_b)
+
+
+def _dates_agree(a: Event, b: Event) -> bool:
+    return a.date is None or b.date is None or a.date.value == b.date.value
 
 
 def ordinal(event: Event) -> str | None:
