@@ -54,9 +54,28 @@ def times_of_saying(sentence: Sentence, verb: re.Match) -> list[TimeExpression]:
     for time in times_outside_quotes(sentence):
         at = time.start - sentence.start
         adjacent = 0 <= at - verb.end() <= 4 or 0 <= verb.start() - (time.end - sentence.start) <= 2
+        if not adjacent and sentence.doc is not None:
+            adjacent = _governed_by(sentence.doc, time, sentence.start + verb.start(), sentence.start + verb.end())
+            if not adjacent:
+                continue  # the parse puts the time in what is said ("will meet on October 23, he said")
         if adjacent or not FUTURE.search(sentence.masked[max(0, at - 60) : at]):
             out.append(time)  # "… next month, the ministry said on Friday": Friday dates the saying
     return out
+
+
+def _governed_by(doc, time: TimeExpression, verb_start: int, verb_end: int) -> bool:
+    """Return whether a temporal expression hangs from the verb at `verb_start` in the parse, not from a clause
+    below it ("Addressing parliament on Jan. 16, he said": yes; "they will meet on May 5, he said": no)."""
+    words = doc.char_span(time.start, time.end, alignment_mode="expand")
+    verb = doc.char_span(verb_start, verb_end, alignment_mode="expand")
+    if words is None or verb is None:
+        return False
+    token = words.root
+    while token != verb.root and token.head is not token:
+        if token.dep_ in ("ccomp", "xcomp", "relcl", "acl", "parataxis"):
+            return False  # the time belongs to a clause of its own: what was said, or who was meant
+        token = token.head
+    return token == verb.root
 
 
 def times_outside_quotes(sentence: Sentence) -> list[TimeExpression]:
