@@ -163,6 +163,12 @@ def _bracketed_acronyms(proposals: list[Proposal]) -> list[tuple[Proposal, Propo
     ]
 
 
+def _common_word(text: str, dictionary: frozenset[str]) -> bool:
+    """Return whether a word is an English common noun, singular or plural ("State", "Commissions")."""
+    word = text.lower()
+    return word in dictionary or (word.endswith("s") and word[:-1] in dictionary)
+
+
 def _single_word_kinds(proposals: list[Proposal], keys: dict[str, str], dictionary: frozenset[str]) -> dict[str, str]:
     """Type each one-word name that stands for no longer one: a place if the NER ever calls it one, else an
     organisation; a one-word person is only ever a surname of a full name."""
@@ -174,7 +180,7 @@ def _single_word_kinds(proposals: list[Proposal], keys: dict[str, str], dictiona
     for text, proposed in kinds.items():
         if "Place" in proposed:
             out[text] = "Place"
-        elif "Organization" in proposed and (_acronym(text) or text.lower() not in dictionary):
+        elif "Organization" in proposed and (_acronym(text) or not _common_word(text, dictionary)):
             out[text] = "Organization"
     return out
 
