@@ -268,11 +268,12 @@ def _body_of(text: str, mention: Found) -> tuple[int, int, str] | None:
 
 
 def _bracketed_aliases(text: str, proposals, found: list[Found]) -> dict:
-    """Map each proposed name followed by a known name in brackets ("Association of … (ASEAN)") to that mention."""
+    """Map each proposed name followed by a known short name in brackets ("Association of … (ASEAN)") to that
+    mention; a longer name in brackets says where a place lies ("Voskepar (Republic of Armenia)"), not what it is."""
     out = {}
     for proposal in proposals:
         match = _BRACKETED.match(text, proposal.end)
-        if match:
+        if match and " " not in match.group(1) and " " in proposal.text:
             inner = next((m for m in found if m.start == match.start(1) and m.end == match.end(1)), None)
             if inner is not None and inner.kind in ("Organization", "Country", "Agreement"):
                 out[proposal] = inner
