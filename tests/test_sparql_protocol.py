@@ -221,13 +221,31 @@ def test_syntax_errors_say_what_is_wrong_without_parser_internals(client, query,
         [("query", "ASK {}"), ("timeout", "soon")],
         [("query", "ASK {}"), ("timeout", "-1")],
         [("query", "   ")],
-        [("query", "ASK {}"), ("format", "pdf")],
+        [("query", "ASK {}"), ("default-graph-uri", "")],
+        [("query", "ASK {}"), ("named-graph-uri", "relative/graph")],
     ],
 )
 def test_bad_parameters_are_400(client, params):
     response = client.get("/sparql", query_string=params)
     assert response.status_code == 400
     assert set(response.get_json(force=True)) >= {"type", "title", "status", "detail"}
+
+
+@pytest.mark.parametrize(
+    ("formats", "accept", "media_type"),
+    [
+        (["pdf"], "text/csv", "text/csv"),
+        (["tsv", "text/tab-separated-values"], "text/tab-separated-values", "text/tab-separated-values"),
+        (["n3"], "text/turtle, application/n-triples", "application/sparql-results+json"),
+        (["json-ld", "application/ld+json,application/x-json+ld"], "application/ld+json", "application/sparql-results+json"),
+    ],
+)
+def test_format_values_clients_send_are_understood_or_left_to_accept(client, formats, accept, media_type):
+    """Regression: SPARQLWrapper's own `format` values (`n3`, `json-ld`, a media type, the parameter twice) got 400."""
+    params = [("query", COUNT)] + [("format", value) for value in formats]
+    response = client.get("/sparql", query_string=params, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == media_type
 
 
 def test_wrong_media_type_is_415(client):

@@ -108,6 +108,8 @@ def parse(text: str):
         raise QueryRejected("query-syntax", f"syntax error: {error.msg}", line=error.lineno, column=error.col) from None
     except RecursionError:
         raise QueryRejected("too-complex", "the query is too deeply structured to check") from None
+    except ValueError as error:  # rdflib expands escapes while parsing: `\\U00110000` is no character
+        raise QueryRejected("query-syntax", f"syntax error: {shorten(str(error))}") from None
 
 
 def refuse_if_update(text: str) -> None:
@@ -116,10 +118,11 @@ def refuse_if_update(text: str) -> None:
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        parseUpdate(text)
-    except (ParseException, RecursionError):
+        update = parseUpdate(text)
+    except (ParseException, RecursionError, ValueError):
         return
-    raise update_refused()
+    if update.get("request"):  # an empty update (only comments or a prologue) is no update
+        raise update_refused()
 
 
 def update_refused() -> QueryRejected:

@@ -344,14 +344,3 @@ def _vocabulary_suffix(rest: str) -> tuple[str, conneg.Format | None]:
 def _defines(graph, iri: str) -> bool:
     """Return whether the vocabulary names `iri` or terms in its namespace (`iri#…`)."""
     return any(str(n) == iri or str(n).startswith(iri + "#") for t in graph for n in (t[0], t[2]))
-
-
-@bp.errorhandler(404)
-def not_found(error):
-    """Answer an unknown IRI: a page for browsers, one line of text for other clients."""
-    wants_html = conneg.negotiate(request.accept_mimetypes, conneg.RDF_FORMATS, html=True) == conneg.HTML
-    if wants_html:
-        response = Response(render_template("404.html", path=request.path), 404, mimetype="text/html")
-    else:
-        response = Response(f"404 Not Found: nothing is known about {request.path}\n", 404, mimetype="text/plain")
-    return _vary(response)
