@@ -30,7 +30,7 @@ build: $(STAMP) ## build the graph from KG_SEEDS (seeds/) and publish it into KG
 	$(BIN)/kg build
 
 serve: build ## build, then serve on http://127.0.0.1:5000 (HOST, PORT) with gunicorn
-	$(BIN)/gunicorn --config python:kg.web.gunicorn_conf --bind $(HOST):$(PORT) --limit-request-line 0 'kg.web:create_app()'
+	$(BIN)/gunicorn --config python:kg.web.gunicorn_conf --bind $(HOST):$(PORT) 'kg.web:create_app()'
 
 test: $(STAMP) lint ## run lint and the whole test suite
 	$(BIN)/pytest

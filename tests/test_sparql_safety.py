@@ -56,7 +56,7 @@ def count(response) -> int:
 
 
 def wait_until_loaded(app, workers: int | None = None) -> None:
-    """Wait for loaded query workers (all of them by default): a query arriving when none is loaded waits for loading."""
+    """Wait for loaded query workers (all by default): a query arriving when none is loaded waits for loading."""
     pool = app.extensions["kg_query_pool"]
     pool.warm(app.extensions["kg_release"].get().path)
     workers = pool.size + SPARE_WORKERS if workers is None else workers

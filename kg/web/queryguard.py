@@ -110,6 +110,9 @@ def parse(text: str):
         raise QueryRejected("too-complex", "the query is too deeply structured to check") from None
     except ValueError as error:  # rdflib expands escapes while parsing: `\\U00110000` is no character
         raise QueryRejected("query-syntax", f"syntax error: {shorten(str(error))}") from None
+    except TypeError as error:  # rdflib's parser fails on a few valid forms (some negative decimals)
+        message = f"the query could not be checked before running, so it is not run ({shorten(str(error), 120)})"
+        raise QueryRejected("query-unverifiable", message) from None
 
 
 def refuse_if_update(text: str) -> None:
@@ -121,7 +124,7 @@ def refuse_if_update(text: str) -> None:
         update = parseUpdate(text)
     except (ParseException, RecursionError, ValueError):
         return
-    if update.get("request"):  # an empty update (only comments or a prologue) is no update
+    if "request" in update and update["request"]:  # an empty update (only comments, a prologue) is no update
         raise update_refused()
 
 
