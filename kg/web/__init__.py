@@ -30,10 +30,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         """Say whether the server answers, which release it serves and how busy its query workers are."""
         current = release.get_release()
         load = app.extensions["kg_query_pool"].load()
-        return {
+        report = {
             "status": "saturated" if load.saturated else "ok",
             "release": current.build_id if current else None,
             "queries": asdict(load) | {"saturated": load.saturated},
         }
+        return report, 200, {"Cache-Control": "no-store"}
 
     return app

@@ -4,9 +4,10 @@
   inline styles are allowed, no inline script runs), `nosniff`, no framing, a short Referrer-Policy.
 - CORS: any origin may read every read surface; a preflight allows the methods served and the
   request headers the client asks for.
-- Validators: a read (GET/HEAD) answered 200 gets an ETag (the release's build id and a hash of the
-  body, unless the view set its own) and Last-Modified (when the release was built), and If-None-Match /
-  If-Modified-Since get 304. A release never changes, so only a new build changes an answer.
+- Validators: a read (GET/HEAD) answered 200 gets an ETag (unless the view set its own: files) made of
+  the release's build id, the code's version, the URL and the media type of the answer, and
+  Last-Modified (when the release was built); If-None-Match / If-Modified-Since get 304. A release
+  never changes, so only a new build (or a new version of the server) changes an answer.
 - Compression (Flask-Compress): zstd, br, gzip or deflate, as accepted, for textual answers, pages and
   static files; not for the dumps (they are served as files, with byte ranges, and ship as .gz too).
 """
@@ -20,6 +21,7 @@ import re
 from flask import Flask, Response, request
 from flask_compress import Compress
 
+from kg import __version__
 from kg.web import release
 
 CSP = "; ".join(
@@ -110,11 +112,11 @@ def add_cors(response: Response) -> None:
 def add_validators(response: Response) -> None:
     """Give a read answer an ETag and Last-Modified from the live release, and a Cache-Control."""
     live = release.get_release()
-    if live is None:
+    if live is None or "no-store" in response.headers.get("Cache-Control", ""):  # live state (/healthz)
         return
-    if response.get_etag() == (None, None) and not response.is_streamed:
-        digest = hashlib.blake2b(response.get_data(), digest_size=12).hexdigest()
-        response.set_etag(f"{live.build_id}-{digest}")
+    if response.get_etag() == (None, None):
+        variant = "\n".join((__version__, request.full_path, response.content_type or ""))
+        response.set_etag(f"{live.build_id}-{hashlib.blake2b(variant.encode(), digest_size=12).hexdigest()}")
     if response.last_modified is None:
         response.last_modified = built_at(live.build_id)
     response.headers.setdefault("Cache-Control", "public, no-cache")
