@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 LOAD_TIMEOUT = 600.0  # seconds a new child may take to load its store
 SPARE_WORKERS = 1  # loaded workers kept beyond those that evaluate, to replace a killed one at once
+CPU_CHECK_EVERY = 0.25  # seconds between looks at the CPU time of a running query
+LOWEST_PRIORITY = 19  # the nice value of a demoted worker
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CHILD = "from kg.web.workers import main; main()"  # not `-m`: this module must not run as __main__ twice
 
 
@@ -130,12 +133,17 @@ class Worker:
         return worker
 
     def run(self, job: Job, deadline: float, timeout: float, slow_after: float) -> Answer:
-        """Send `job` and wait for its answer until `deadline` (monotonic clock), demoting it once it runs long."""
+        """Send `job` and wait for its answer until `deadline` (monotonic clock), demoting it once it runs long.
+
+        "Long" is CPU time, not time waited: on a busy machine a short query may wait long for a CPU.
+        """
         self.conn.send(job)
-        if not self.conn.poll(max(0.0, min(slow_after, deadline - time.monotonic()))):
-            self.demote()
-            if not self.conn.poll(max(0.0, deadline - time.monotonic())):
+        started = self.cpu_seconds()
+        while not self.conn.poll(max(0.0, min(CPU_CHECK_EVERY, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
                 raise QueryTimeout(timeout)
+            if not self.demoted and self.cpu_seconds() - started >= slow_after:
+                self.demote()
         try:
             status, meta = self.conn.recv()
             if status == "error":
@@ -151,11 +159,28 @@ class Worker:
             return QueryFailed("query-aborted", "the query was stopped: it used more memory than a query may use")
         return QueryFailed("query-aborted", "the query was stopped: the query engine failed on it")
 
+    def cpu_seconds(self) -> float:
+        """Return the CPU time the child has used so far (0 where /proc cannot tell)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
     def demote(self) -> None:
         """Give the child the lowest CPU priority, so that a long query yields the CPU to short ones."""
         with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, LOWEST_PRIORITY)
         self.demoted = True
+
+    def restore(self) -> bool:
+        """Give a demoted child its priority back; False where the system does not allow it (no CAP_SYS_NICE)."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, os.getpriority(os.PRIO_PROCESS, 0))
+        except OSError:
+            return False
+        self.demoted = False
+        return True
 
     def kill(self) -> None:
         """Stop the child at once and reap it."""
@@ -171,8 +196,9 @@ class QueryPool:
     At most `max_in_flight` queries are admitted at once, at most `client_share` of them from one
     client; a query that finds no room waits up to `queue_wait` seconds for it (then ServerBusy).
     `size` workers evaluate queries and one more stays loaded and idle, so that a worker killed for
-    running over is replaced at once. A query still running after `slow_after` seconds is demoted
-    to the lowest CPU priority (the runaway yields the CPU to short queries), and its worker retired.
+    running over is replaced at once. A query that has used `slow_after` seconds of CPU is demoted to
+    the lowest CPU priority (a runaway yields the CPU to short queries); afterwards its worker gets its
+    priority back, or is retired where the system does not allow that.
     """
 
     def __init__(
@@ -182,7 +208,7 @@ class QueryPool:
         memory_mb: int,
         store_mode: str = "memory",
         client_share: int = 1,
-        queue_wait: float = 5.0,
+        queue_wait: float = 10.0,
         slow_after: float = 1.0,
     ):
         self.size, self.memory_mb, self.store_mode = max(1, size), memory_mb, store_mode
@@ -271,7 +297,7 @@ class QueryPool:
         try:
             answer = worker.run(job, deadline, timeout, self.slow_after)
         except QueryFailed as failure:
-            if failure.kind in ("query-timeout", "query-aborted") or worker.demoted:
+            if failure.kind in ("query-timeout", "query-aborted") or (worker.demoted and not worker.restore()):
                 self._discard(worker)
             else:
                 self._checkin(worker)
@@ -281,7 +307,7 @@ class QueryPool:
             raise
         finally:
             self._busy.discard(worker)
-        if worker.demoted:
+        if worker.demoted and not worker.restore():
             self._discard(worker)
         else:
             self._checkin(worker)
