@@ -6,7 +6,10 @@ Requests (SPARQL 1.1 Protocol, query operation):
   graph is the union of all named graphs and `GRAPH ?g` reaches each one; a FROM / FROM NAMED in the
   query must name a graph of this dataset. Protocol dataset graphs this dataset lacks are empty graphs.
 - Optional `timeout` (seconds, lower than KG_QUERY_TIMEOUT) and `format` (json, xml, csv, tsv, ttl,
-  nt, jsonld, rdf, trig: overrides Accept, for links).
+  nt, jsonld, rdf, trig, or a media type: overrides Accept, for links). `format` may be repeated or
+  name something unknown, as clients send it (SPARQLWrapper); a query form it names no format for
+  is left to Accept.
+- A POST body is read to its end whatever its transfer encoding (chunked too), or refused whole.
 - GET with no query: the Service Description (Turtle by default) for RDF clients, the query UI for browsers.
 
 Answers: SELECT/ASK as SPARQL JSON (default when Accept is absent or */*), XML, CSV, TSV;
@@ -16,13 +19,17 @@ a `head.link` (JSON) / `<link href>` (XML) of `urn:x-diplomacy-kg:truncated:max-
 `#` comment (Turtle, N-Triples, TriG) / XML comment (RDF/XML).
 
 Errors are `application/problem+json` documents {type, title, status, detail[, line, column]}:
-400 bad request / query syntax / SERVICE / remote FROM / nesting too deep; 403 any SPARQL Update
+400 bad request / query syntax / SERVICE / remote FROM / nesting too deep / a protocol dataset IRI
+that is not absolute / a query the engine cannot evaluate (unknown function: its own message) /
+a malformed body; 403 any SPARQL Update
 (`update=`, `application/sparql-update`, update text as a query: the endpoint is read-only);
 405 other methods; 406 when Accept names no format served here (an Accept fitting only the
 other query form gets that form's default: clients such as rdflib's SPARQLStore send one Accept for all);
-413 body over KG_MAX_QUERY_BYTES; 414 query string
-over it; 415 other POST media types or a charset other than UTF-8; 503 timeout, a query stopped
-for memory or engine failure, or too many queries in flight (with `Retry-After`).
+413 body over KG_MAX_QUERY_BYTES (the rest of the body is still read, up to a bound, so that the
+client reads the answer); 414 query string over it (gunicorn bounds the request line below that);
+415 other POST media types or a charset other than UTF-8; 503 timeout, a query stopped for memory
+or engine failure, or no room for the query within KG_QUERY_QUEUE_WAIT, because the server process
+is full or the client already holds its share (KG_MAX_CLIENT_QUERIES) (with `Retry-After`).
 """
 
 from __future__ import annotations
