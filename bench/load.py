@@ -1,6 +1,7 @@
 """Load benchmark of /sparql on the seed graph: many ordinary clients, then the same with one runaway client.
 
-Starts `make serve`'s gunicorn on loopback over a freshly built seed release. Each ordinary client is a
+Starts `make serve`'s gunicorn on loopback over a freshly built seed release and loads it for
+`--warmup` seconds (unmeasured: the query workers load meanwhile). Each ordinary client is a
 thread with its own kept-alive connection, sending the example queries (kg/queries) one after the
 other for `--seconds`; it speaks through a trusted proxy (X-Forwarded-For, its own address), as clients
 of a public deployment do. The second run adds one client that keeps `--runaway` cartesian-product
@@ -121,6 +122,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--runaway", type=int, default=4, help="cartesian queries the runaway client keeps in flight")
+    parser.add_argument("--warmup", type=float, default=15.0, help="seconds of load before measuring (workers load)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kg-load-") as folder:
         build_seed_release(Path(folder))
@@ -128,6 +130,7 @@ def main() -> int:
         with LiveServer(settings, workers=2, threads=8) as server:
             port = server.port
             print(f"{args.clients} clients x {args.seconds:g} s of the example queries, seed graph, loopback")
+            run(port, args.clients, args.warmup, 0)  # the query workers load while the first queries wait
             calm, _ = run(port, args.clients, args.seconds, 0)
             report("ordinary clients alone", calm, args.seconds)
             busy, wild = run(port, args.clients, args.seconds, args.runaway)

@@ -434,7 +434,9 @@ def test_a_query_waits_for_a_slot_rather_than_getting_503_at_once(data_dir):
 
 
 def test_one_client_cannot_hold_more_than_its_share_of_the_workers(data_dir):
-    app = make_app(data_dir, QUERY_TIMEOUT=3, MAX_CLIENT_QUERIES=1, QUERY_WORKERS=2, QUERY_QUEUE_WAIT=0.5)
+    app = make_app(
+        data_dir, QUERY_TIMEOUT=3, MAX_CLIENT_QUERIES=1, QUERY_WORKERS=2, QUERY_QUEUE_WAIT=0.5, QUERY_SLOW_AFTER=9
+    )
     try:
         wait_until_loaded(app, 2)
         runaway = run_in_background(app, CARTESIAN, address="192.0.2.66")
@@ -468,18 +470,27 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(data_dir):
     app.extensions["kg_query_pool"].close()
 
 
-def test_a_long_query_is_demoted_to_the_lowest_cpu_priority_and_its_worker_restored(data_dir):
-    app = make_app(data_dir, QUERY_TIMEOUT=2, QUERY_SLOW_AFTER=0.2, QUERY_WORKERS=1)
+def test_a_long_query_is_demoted_and_set_aside_for_short_ones(data_dir):
+    app = make_app(
+        data_dir, QUERY_TIMEOUT=3, QUERY_SLOW_AFTER=0.2, QUERY_WORKERS=1, MAX_CONCURRENT_QUERIES=1, QUERY_QUEUE_WAIT=0.5
+    )
     try:
         wait_until_loaded(app)
         pool = app.extensions["kg_query_pool"]
-        runaway = run_in_background(app, CARTESIAN)
-        deadline = time.monotonic() + 1.5
+        runaway = run_in_background(app, CARTESIAN, address="192.0.2.66")
+        deadline = time.monotonic() + 2
         while not any(w.demoted for w in pool.busy()) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert [os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in pool.busy()] == [LOWEST_PRIORITY]
+        assert pool.load().in_flight == 0  # its slot went back to the line: the only slot of this pool
+        other = {"REMOTE_ADDR": "192.0.2.1"}
+        assert count(app.test_client().get("/sparql", query_string={"query": COUNT}, environ_base=other)) > 0
+        again = app.test_client().get(
+            "/sparql", query_string={"query": COUNT}, environ_base={"REMOTE_ADDR": "192.0.2.66"}
+        )
+        assert again.status_code == 503  # the runaway still holds its client's share
         runaway.join()
-        assert count(app.test_client().get("/sparql", query_string={"query": COUNT})) > 0
+        wait_until_loaded(app)
         assert {os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in pool._idle.queue} == {os.getpriority(0, 0)}
     finally:
         app.extensions["kg_query_pool"].close()

@@ -132,10 +132,11 @@ class Worker:
             raise
         return worker
 
-    def run(self, job: Job, deadline: float, timeout: float, slow_after: float) -> Answer:
+    def run(self, job: Job, deadline: float, timeout: float, slow_after: float, on_demote=None) -> Answer:
         """Send `job` and wait for its answer until `deadline` (monotonic clock), demoting it once it runs long.
 
         "Long" is CPU time, not time waited: on a busy machine a short query may wait long for a CPU.
+        `on_demote` is called when that happens.
         """
         self.conn.send(job)
         started = self.cpu_seconds()
@@ -144,6 +145,8 @@ class Worker:
                 raise QueryTimeout(timeout)
             if not self.demoted and self.cpu_seconds() - started >= slow_after:
                 self.demote()
+                if on_demote:
+                    on_demote()
         try:
             status, meta = self.conn.recv()
             if status == "error":
@@ -173,15 +176,6 @@ class Worker:
             os.setpriority(os.PRIO_PROCESS, self.process.pid, LOWEST_PRIORITY)
         self.demoted = True
 
-    def restore(self) -> bool:
-        """Give a demoted child its priority back; False where the system does not allow it (no CAP_SYS_NICE)."""
-        try:
-            os.setpriority(os.PRIO_PROCESS, self.process.pid, os.getpriority(os.PRIO_PROCESS, 0))
-        except OSError:
-            return False
-        self.demoted = False
-        return True
-
     def kill(self) -> None:
         """Stop the child at once and reap it."""
         self.conn.close()
@@ -198,8 +192,8 @@ class QueryPool:
     ServerBusy), first come first served.
     `size` workers evaluate queries and one more stays loaded and idle, so that a worker killed for
     running over is replaced at once. A query that has used `slow_after` seconds of CPU is demoted to
-    the lowest CPU priority (a runaway yields the CPU to short queries); afterwards its worker gets its
-    priority back, or is retired where the system does not allow that.
+    the lowest CPU priority and set aside (see `_park`): a runaway yields the CPU and its slot to short
+    queries, while its client's share still counts it.
     """
 
     def __init__(
@@ -227,16 +221,18 @@ class QueryPool:
         self._lock = threading.Lock()
         self._release: Path | None = None
         self._count = 0  # workers of the current release, alive or starting
+        self._parked = 0  # demoted queries still running, each on a worker beyond the usual ones
         self._loaded = 0  # workers of the current release that finished loading and are alive
         self._closed = False
 
     def run(self, release: Path, job: Job, timeout: float, client: str = "") -> Answer:
         """Evaluate `job` on `release` for `client`; ServerBusy when no room came free, QueryTimeout past `timeout`."""
         self._admit(client)
+        parked = threading.Event()
         try:
-            return self._run(release, job, time.monotonic() + timeout, timeout)
+            return self._run(release, job, time.monotonic() + timeout, timeout, parked)
         finally:
-            self._leave(client)
+            self._leave(client, counted=not parked.is_set())
 
     def load(self) -> Load:
         """Return how busy the pool is now."""
@@ -281,38 +277,55 @@ class QueryPool:
             self._by_client[client] += 1
             self._admission.notify_all()  # the next in line may have room too
 
-    def _leave(self, client: str) -> None:
+    def _leave(self, client: str, counted: bool = True) -> None:
         with self._admission:
-            self._in_flight -= 1
+            self._in_flight -= counted
             self._by_client[client] -= 1
             if not self._by_client[client]:
                 del self._by_client[client]
             self._admission.notify_all()
 
-    def _run(self, release: Path, job: Job, deadline: float, timeout: float) -> Answer:
+    def _run(self, release: Path, job: Job, deadline: float, timeout: float, parked: threading.Event) -> Answer:
         self._ensure(release)
         worker, waited_for_load = self._checkout(deadline, timeout)
         if waited_for_load:  # no worker was loaded (start, or all replaced): loading is not the query's time
             deadline = time.monotonic() + timeout
         self._busy.add(worker)
         try:
-            answer = worker.run(job, deadline, timeout, self.slow_after)
+            answer = worker.run(job, deadline, timeout, self.slow_after, on_demote=lambda: self._park(release, parked))
         except QueryFailed as failure:
-            if failure.kind in ("query-timeout", "query-aborted") or (worker.demoted and not worker.restore()):
-                self._discard(worker)
-            else:
-                self._checkin(worker)
+            self._finish(worker, parked, keep=failure.kind not in ("query-timeout", "query-aborted"))
             raise
         except BaseException:
-            self._discard(worker)
+            self._finish(worker, parked, keep=False)
             raise
-        finally:
-            self._busy.discard(worker)
-        if worker.demoted and not worker.restore():
-            self._discard(worker)
-        else:
-            self._checkin(worker)
+        self._finish(worker, parked, keep=True)
         return answer
+
+    def _finish(self, worker: Worker, parked: threading.Event, keep: bool) -> None:
+        """Take a worker back after its query: idle again, or killed (timed out, died, demoted) and replaced."""
+        self._busy.discard(worker)
+        if parked.is_set():
+            with self._lock:
+                self._parked -= 1
+        if keep and not worker.demoted:
+            self._checkin(worker)
+        else:
+            self._discard(worker)
+
+    def _park(self, release: Path, parked: threading.Event) -> None:
+        """Set a demoted query aside: its slot goes to the next in line and a worker is started to take its place.
+
+        It still counts in its client's share; its worker is retired when it ends (its priority
+        cannot be raised again without privileges).
+        """
+        parked.set()
+        with self._admission:
+            self._in_flight -= 1
+            self._admission.notify_all()
+        with self._lock:
+            self._parked += 1
+        self._ensure(release)
 
     def _checkout(self, deadline: float, timeout: float) -> tuple[Worker, bool]:
         """Take an idle worker (and say whether we had to wait for one to load).
@@ -334,7 +347,7 @@ class QueryPool:
         with self._lock:
             if release != self._release:
                 self._release, self._count, self._loaded = release, 0, 0
-            while self._count < self.size + SPARE_WORKERS and not self._closed:
+            while self._count < self.size + SPARE_WORKERS + self._parked and not self._closed:
                 self._count += 1
                 threading.Thread(target=self._spawn, args=(release,), daemon=True).start()
 
