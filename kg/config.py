@@ -43,7 +43,7 @@ DOCS = {
     "MAX_CONCURRENT_QUERIES": "queries run at once per server process (at most KG_QUERY_WORKERS); more wait in line",
     "MAX_CLIENT_QUERIES": "queries one client (address) may run at once per server process",
     "QUERY_QUEUE_WAIT": "seconds a /sparql query waits for a free slot before a 503 with Retry-After",
-    "QUERY_SLOW_AFTER": "CPU seconds a /sparql query may use before it drops to the lowest priority and yields its slot",
+    "QUERY_SLOW_AFTER": "CPU seconds a /sparql query may use before it drops to lowest priority and yields its slot",
     "TRUSTED_PROXIES": "comma-separated proxy addresses whose X-Forwarded-For names the client (empty: none)",
     "PUBLIC_URL": "public base URL of the server, for the absolute URLs it writes; empty: KG_BASE_IRI",
     "QUERY_WORKERS": "query worker processes per server process",
