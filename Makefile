@@ -43,8 +43,8 @@ lint: $(STAMP) ## check code style with ruff
 	$(BIN)/ruff format --check kg tests bench
 
 format: $(STAMP) ## reformat the code with ruff
-	$(BIN)/ruff format kg tests
-	$(BIN)/ruff check --fix kg tests
+	$(BIN)/ruff format kg tests bench
+	$(BIN)/ruff check --fix kg tests bench
 
 clean: ## remove the venv, the published data and caches
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
