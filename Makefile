@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help install build serve test lint format bench eval vendor clean
+.PHONY: help install build serve test lint format bench bench-load eval vendor clean
 
 # The scorer and gold of the shared workspace when present, else the copies under tests/gold.
 SHARED   ?= ../shared
@@ -34,7 +34,7 @@ build: $(STAMP) ## build the graph from KG_SEEDS (seeds/) and publish it into KG
 	$(BIN)/kg build || [ $$? -eq 3 ]  # 3: published, some articles held back (listed in the output)
 
 serve: build ## build, then serve on http://127.0.0.1:5000 (HOST, PORT) with gunicorn
-	$(BIN)/gunicorn --config python:kg.web.gunicorn_conf --bind $(HOST):$(PORT) --limit-request-line 0 'kg.web:create_app()'
+	$(BIN)/gunicorn --config python:kg.web.gunicorn_conf --bind $(HOST):$(PORT) 'kg.web:create_app()'
 
 test: $(STAMP) lint ## run lint and the whole test suite
 	$(BIN)/pytest
@@ -43,12 +43,12 @@ eval: build ## score the seed graph against the gold annotations (entities, even
 	$(BIN)/python $(SCORER) --kg var/current/dumps/kg.trig --gold $(GOLD) --entities $(ENTITIES) --verbose
 
 lint: $(STAMP) ## check code style with ruff
-	$(BIN)/ruff check kg tests
-	$(BIN)/ruff format --check kg tests
+	$(BIN)/ruff check kg tests bench
+	$(BIN)/ruff format --check kg tests bench
 
 format: $(STAMP) ## reformat the code with ruff
-	$(BIN)/ruff format kg tests
-	$(BIN)/ruff check --fix kg tests
+	$(BIN)/ruff format kg tests bench
+	$(BIN)/ruff check --fix kg tests bench
 
 clean: ## remove the venv, the published data and caches
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
@@ -62,6 +62,9 @@ $(BENCH_VENV)/.stamp: bench/requirements.txt
 bench: $(STAMP) $(BENCH_VENV)/.stamp ## benchmark /sparql (vs in-process pyoxigraph and rdflib-endpoint, 1M triples) and extraction speed
 	$(BIN)/python bench/endpoint.py --peer-python $(BENCH_VENV)/bin/python
 	$(BIN)/python bench/extraction.py --articles 1000
+
+bench-load: $(STAMP) ## load-test /sparql on the seed graph: 64 clients x 60 s, alone and beside a runaway client
+	$(BIN)/python bench/load.py --clients 64 --seconds 60
 
 vendor: ## refresh the vendored YASGUI (kg/web/static/yasgui) and states dataset (kg/reference/states.json) from npm, at the versions package-lock.json pins
 	npm ci --ignore-scripts --no-audit --no-fund

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,7 +112,7 @@ def parse_article(raw: str, identifier: str, source: str, meta: dict | None = No
         text=text,
         source=source,
         title=values.get("title") or hints.get("title"),
-        url=values.get("url"),
+        url=_parse_url(values.get("url"), source, values.get("_url_line")),
         published=published or hints.get("published"),
         publisher=values.get("publisher") or hints.get("publisher"),
         author=values.get("author") or hints.get("author"),
@@ -241,9 +242,19 @@ def _split_header(raw: str, source: str) -> tuple[dict, list[str]]:
                 source, f"malformed header line {line[:60]!r}: expected 'key: value' with key in {HEADER_KEYS}", number
             )
         values[key] = match.group(2).strip()
-        if key == "published":
-            values["_published_line"] = number
+        if key in ("published", "url"):
+            values[f"_{key}_line"] = number
     raise ArticleError(source, "the header is not followed by a blank line and a body", len(lines))
+
+
+def _parse_url(value: str | None, source: str, line: int | None) -> str | None:
+    """Return the article's web address; only an absolute http(s) URL is one (a `javascript:` link would run)."""
+    if not value:
+        return None
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ArticleError(source, f"url {value[:80]!r} is not an absolute http:// or https:// URL", line)
+    return value
 
 
 def _parse_date(value: str | None, source: str, line: int | None) -> dt.date | None:

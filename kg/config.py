@@ -19,6 +19,11 @@ DEFAULTS: dict[str, Any] = {
     "MAX_ROWS": 10_000,
     "MAX_QUERY_BYTES": 100_000,
     "MAX_CONCURRENT_QUERIES": 4,
+    "MAX_CLIENT_QUERIES": 1,
+    "QUERY_QUEUE_WAIT": 10.0,
+    "QUERY_SLOW_AFTER": 1.0,
+    "TRUSTED_PROXIES": "",
+    "PUBLIC_URL": "",
     "QUERY_WORKERS": 2,
     "QUERY_MEMORY_MB": 2048,
     "QUERY_STORE": "memory",
@@ -35,7 +40,12 @@ DOCS = {
     "QUERY_TIMEOUT": "seconds a /sparql query may run before it is stopped (503)",
     "MAX_ROWS": "most result rows (or triples) of a /sparql answer; more is cut and flagged",
     "MAX_QUERY_BYTES": "largest /sparql query string or request body accepted, in bytes",
-    "MAX_CONCURRENT_QUERIES": "queries evaluated at once per server process; more get 503",
+    "MAX_CONCURRENT_QUERIES": "queries run at once per server process (at most KG_QUERY_WORKERS); more wait in line",
+    "MAX_CLIENT_QUERIES": "queries one client (address) may run at once per server process",
+    "QUERY_QUEUE_WAIT": "seconds a /sparql query waits for a free slot before a 503 with Retry-After",
+    "QUERY_SLOW_AFTER": "CPU seconds a /sparql query may use before it drops to lowest priority and yields its slot",
+    "TRUSTED_PROXIES": "comma-separated proxy addresses whose X-Forwarded-For names the client (empty: none)",
+    "PUBLIC_URL": "public base URL of the server, for the absolute URLs it writes; empty: KG_BASE_IRI",
     "QUERY_WORKERS": "query worker processes per server process",
     "QUERY_MEMORY_MB": "address-space limit of a query worker process, in MiB",
     "QUERY_STORE": "how query workers hold the release: `memory` (dumps/kg.nq and dumps/kg.nt) or `disk`",
@@ -54,8 +64,10 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
     if settings["QUERY_STORE"] not in QUERY_STORES:
         raise ConfigError(f"KG_QUERY_STORE={settings['QUERY_STORE']!r}: expected one of {', '.join(QUERY_STORES)}")
-    if not str(settings["BASE_IRI"]).endswith("/"):
-        settings["BASE_IRI"] = f"{settings['BASE_IRI']}/"
+    for key in ("BASE_IRI", "PUBLIC_URL"):
+        settings[key] = str(settings[key] or settings["BASE_IRI"]).rstrip("/") + "/"
+    if isinstance(settings["TRUSTED_PROXIES"], str):
+        settings["TRUSTED_PROXIES"] = frozenset(a.strip() for a in settings["TRUSTED_PROXIES"].split(",") if a.strip())
     return settings
 
 

@@ -230,3 +230,24 @@ def test_files_in_a_folder_other_than_articles_are_ignored(tmp_path):
     write(tmp_path, "a.txt", "Talks resumed.")
     result = read_articles([tmp_path])
     assert [a.identifier for a in result.articles] == ["a"] and result.errors == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(3)", "JavaScript:alert(document.cookie)", "data:text/html,hi", "ftp://x/y", "//host/a", "news"],
+)
+def test_an_article_url_must_be_http_or_https(tmp_path, url):
+    path = tmp_path / "a1.txt"
+    path.write_text(f"title: Envoys meet\nurl: {url}\npublished: 2022-02-24\n\nThe envoys met in Vienna.\n", "utf-8")
+    with pytest.raises(ArticleError) as caught:
+        read_article(path)
+    assert caught.value.line == 2
+    assert "not an absolute http:// or https:// URL" in caught.value.reason
+
+
+def test_a_jsonl_article_url_is_checked_too(tmp_path):
+    path = tmp_path / "bulk.jsonl"
+    path.write_text('{"id": "a1", "url": "javascript:alert(1)", "text": "The envoys met in Vienna."}\n', "utf-8")
+    result = read_articles([path])
+    assert not result.articles
+    assert "http://" in result.errors[0].reason

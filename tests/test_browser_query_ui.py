@@ -82,7 +82,9 @@ def test_query_page_loads_offline_with_prefixes_and_examples(page, server):
 
 
 def test_running_an_example_shows_results(page, server):
-    page.goto(server.url + "/query")
+    """Under the server's Content-Security-Policy (no inline script): a violation would be a console error."""
+    response = page.goto(server.url + "/query")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_selector(".yasqe .CodeMirror")
     page.locator("#examples button", has_text="Meetings between two countries").click()
     assert "dip:Meeting" in page.evaluate("window.kgYasgui.getTab().getYasqe().getValue()")
@@ -100,4 +102,5 @@ def test_browser_asking_the_endpoint_gets_the_ui(page, server):
     page.goto(server.url + "/sparql")
     page.wait_for_selector(".yasqe .CodeMirror")
     assert page.title().startswith("SPARQL query")
+    assert page.locator('nav[aria-label="Site"] a').count() >= 5  # the way back to the rest of the site
     assert page.outside == []

@@ -38,7 +38,14 @@ def data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(data_dir):
-    settings = {"DATA_DIR": data_dir, "QUERY_TIMEOUT": 2, "MAX_CONCURRENT_QUERIES": 2, "QUERY_WORKERS": 2}
+    settings = {
+        "DATA_DIR": data_dir,
+        "QUERY_TIMEOUT": 2,
+        "MAX_CONCURRENT_QUERIES": 2,
+        "MAX_CLIENT_QUERIES": 2,
+        "QUERY_QUEUE_WAIT": 0.2,
+        "QUERY_WORKERS": 2,
+    }
     with LiveServer(settings, workers=1, threads=8, env={"FLASK_DEBUG": "1"}) as live:
         yield live
 
@@ -136,8 +143,9 @@ def test_timeout_503_and_healthz_answers_while_queries_run(endpoint, server):
         thread.start()
     time.sleep(0.5)
     started = time.monotonic()
-    assert requests.get(server.url + "/healthz", timeout=2).ok
+    health = requests.get(server.url + "/healthz", timeout=2)
     assert time.monotonic() - started < 0.5
+    assert health.json()["status"] == "saturated"  # Regression: /healthz said "ok" while every worker was busy
     busy = requests.get(endpoint, params={"query": COUNT}, timeout=2)  # two in flight = the cap
     assert busy.status_code == 503
     assert busy.headers["Retry-After"] == "1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -221,13 +222,35 @@ def test_syntax_errors_say_what_is_wrong_without_parser_internals(client, query,
         [("query", "ASK {}"), ("timeout", "soon")],
         [("query", "ASK {}"), ("timeout", "-1")],
         [("query", "   ")],
-        [("query", "ASK {}"), ("format", "pdf")],
+        [("query", "ASK {}"), ("default-graph-uri", "")],
+        [("query", "ASK {}"), ("named-graph-uri", "relative/graph")],
     ],
 )
 def test_bad_parameters_are_400(client, params):
     response = client.get("/sparql", query_string=params)
     assert response.status_code == 400
     assert set(response.get_json(force=True)) >= {"type", "title", "status", "detail"}
+
+
+@pytest.mark.parametrize(
+    ("formats", "accept", "media_type"),
+    [
+        (["pdf"], "text/csv", "text/csv"),
+        (["tsv", "text/tab-separated-values"], "text/tab-separated-values", "text/tab-separated-values"),
+        (["n3"], "text/turtle, application/n-triples", "application/sparql-results+json"),
+        (
+            ["json-ld", "application/ld+json,application/x-json+ld"],
+            "application/ld+json",
+            "application/sparql-results+json",
+        ),
+    ],
+)
+def test_format_values_clients_send_are_understood_or_left_to_accept(client, formats, accept, media_type):
+    """Regression: SPARQLWrapper's own `format` values (`n3`, `json-ld`, a media type, the parameter twice) got 400."""
+    params = [("query", COUNT)] + [("format", value) for value in formats]
+    response = client.get("/sparql", query_string=params, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == media_type
 
 
 def test_wrong_media_type_is_415(client):
@@ -267,3 +290,47 @@ def test_the_word_from_outside_a_dataset_clause_is_harmless(client):
     # Regression: such a query takes the guard's full parse, which once misread a missing FROM.
     query = "# rows from every graph\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(?o != 'from') }"
     assert count(client.get("/sparql", query_string={"query": query})) > 0
+
+
+# --- client mistakes found by the fuzzer (tests/test_fuzz_live.py): each a typed 4xx, never a 500 -------------
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "detail"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o FILTER(<urn:f>(?o)) }", "query-not-evaluable", "custom function <urn:f>"),
+        ("PREFIX bif: <bif:> ASK { ?s ?p ?o FILTER(bif:contains(?o, 'x')) }", "query-not-evaluable", "bif:contains"),
+        ('SELECT * WHERE { ?s ?p "\\U00110000" }', "query-syntax", "00110000"),
+        ("SELECT * FROM <urn:g> WHERE { -4 <urn:p> -58184961010484.0 }", "query-unverifiable", "not run"),
+        ("# a query that is only a comment", "query-syntax", "syntax error"),
+    ],
+    ids=["unknown-function", "virtuoso-function", "code-point-past-unicode", "rdflib-parser-failure", "only-a-comment"],
+)
+def test_query_mistakes_are_typed_400s(client, query, kind, detail):
+    response = client.get("/sparql", query_string={"query": query})
+    problem = response.get_json(force=True)
+    assert (response.status_code, problem["type"]) == (400, kind)
+    assert detail in problem["detail"]
+
+
+@pytest.mark.parametrize("name", ["default-graph-uri", "named-graph-uri"])
+@pytest.mark.parametrize("value", ["", "relative/graph", "http://exa mple.org/"])
+def test_protocol_dataset_iris_must_be_absolute(client, name, value):
+    problem = client.get("/sparql", query_string={"query": COUNT, name: value}).get_json(force=True)
+    assert (problem["status"], problem["type"]) == (400, "bad-graph-iri")
+    assert name in problem["detail"]
+
+
+@pytest.mark.parametrize("content_type", ["application/sparql-query", "application/x-www-form-urlencoded"])
+def test_chunked_body_over_the_limit_is_413_not_cut(data_dir, content_type):
+    """Regression: a chunked body over the limit was cut at it and run (`LIMIT 1000` became `LIMIT 1`)."""
+    app = create_app({"DATA_DIR": str(data_dir), "MAX_QUERY_BYTES": 60})
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 1000".rjust(61)
+    body = query.encode() if content_type.endswith("query") else f"query={query}".encode()
+    environ = {"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"}
+    try:
+        response = app.test_client().post("/sparql", environ_overrides=environ, content_type=content_type)
+        assert response.status_code == 413
+        assert environ["wsgi.input"].read() == b""  # read to its end, so that the client reads the answer
+    finally:
+        app.extensions["kg_query_pool"].close()

@@ -12,8 +12,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset
 
-from kg.web import create_app
+from kg.web import create_app, sparql
 from kg.web.testing import publish_dataset
+from kg.web.workers import LOWEST_PRIORITY, SPARE_WORKERS
 
 SAMPLE = Path(__file__).parent / "data" / "sparql" / "sample.trig"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -54,10 +55,13 @@ def count(response) -> int:
     return int(response.get_json(force=True)["results"]["bindings"][0]["n"]["value"])
 
 
-def wait_until_loaded(app, workers: int = 1) -> None:
-    """Wait for loaded query workers: a query arriving when none is loaded first waits for loading."""
+def wait_until_loaded(app, workers: int | None = None) -> None:
+    """Wait for loaded query workers (all by default): a query arriving when none is loaded waits for loading."""
+    pool = app.extensions["kg_query_pool"]
+    pool.warm(app.extensions["kg_release"].get().path)
+    workers = pool.size + SPARE_WORKERS if workers is None else workers
     deadline = time.monotonic() + 30
-    while app.extensions["kg_query_pool"].loaded < workers and time.monotonic() < deadline:
+    while pool.loaded < workers and time.monotonic() < deadline:
         time.sleep(0.05)
 
 
@@ -260,7 +264,8 @@ def test_query_past_the_time_limit_is_stopped_and_others_still_answer(app):
     slow.start()
     time.sleep(0.3)
     answered = time.monotonic()
-    assert count(app.test_client().get("/sparql", query_string={"query": COUNT})) > 0
+    other_client = {"REMOTE_ADDR": "192.0.2.7"}
+    assert count(app.test_client().get("/sparql", query_string={"query": COUNT}, environ_base=other_client)) > 0
     assert time.monotonic() - answered < 1.0
     slow.join()
     assert outcome["response"].status_code == 503
@@ -286,6 +291,7 @@ def test_higher_timeout_parameter_does_not_lift_the_limit(app, client):
 
 def test_stopped_query_releases_its_cpu(app):
     pool = app.extensions["kg_query_pool"]
+    wait_until_loaded(app)  # a replacement loading now would take the query instead
     before = {w.process.pid for w in list(pool._idle.queue)}
     response = app.test_client().get("/sparql", query_string={"query": CARTESIAN, "timeout": "0.5"})
     assert response.status_code == 503
@@ -361,7 +367,7 @@ def test_answer_within_the_cap_is_not_flagged(client):
 
 @pytest.fixture(scope="module")
 def small_app(data_dir):
-    app = make_app(data_dir, MAX_QUERY_BYTES=2000, MAX_CONCURRENT_QUERIES=1, QUERY_WORKERS=1)
+    app = make_app(data_dir, MAX_QUERY_BYTES=2000, MAX_CONCURRENT_QUERIES=1, QUERY_WORKERS=1, QUERY_QUEUE_WAIT=0.3)
     yield app
     app.extensions["kg_query_pool"].close()
 
@@ -386,20 +392,108 @@ def test_query_string_over_the_limit_is_414(small_app):
     assert response.status_code == 414
 
 
-def test_too_many_queries_in_flight_get_503_with_retry_after_at_once(small_app):
-    def run_slow():
-        small_app.test_client().get("/sparql", query_string={"query": CARTESIAN, "timeout": "1.5"})
-
-    slow = threading.Thread(target=run_slow)
-    slow.start()
+def run_in_background(app, query: str, address: str = "127.0.0.1", **params) -> threading.Thread:
+    """Send a query from `address` in a thread of its own, and give it time to be admitted."""
+    environ = {"REMOTE_ADDR": address}
+    query_string = {"query": query, **params}
+    thread = threading.Thread(
+        target=lambda: app.test_client().get("/sparql", query_string=query_string, environ_base=environ)
+    )
+    thread.start()
     time.sleep(0.3)
-    started = time.monotonic()
-    response = small_app.test_client().get("/sparql", query_string={"query": COUNT})
-    assert time.monotonic() - started < 0.2
+    return thread
+
+
+def test_too_many_queries_in_flight_get_503_with_retry_after_once_the_wait_is_over(small_app):
+    slow = run_in_background(small_app, CARTESIAN, timeout="1.5")
+    response = small_app.test_client().get(
+        "/sparql", query_string={"query": COUNT}, environ_base={"REMOTE_ADDR": "192.0.2.1"}
+    )
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
     assert response.get_json(force=True)["type"] == "too-many-queries"
     slow.join()
+
+
+def test_a_query_waits_for_a_slot_rather_than_getting_503_at_once(data_dir):
+    app = make_app(data_dir, MAX_CONCURRENT_QUERIES=1, QUERY_WORKERS=1, QUERY_QUEUE_WAIT=5)
+    try:
+        wait_until_loaded(app)
+        slow = run_in_background(app, CARTESIAN, timeout="1")
+        assert (
+            count(
+                app.test_client().get(
+                    "/sparql", query_string={"query": COUNT}, environ_base={"REMOTE_ADDR": "192.0.2.1"}
+                )
+            )
+            > 0
+        )
+        slow.join()
+    finally:
+        app.extensions["kg_query_pool"].close()
+
+
+def test_one_client_cannot_hold_more_than_its_share_of_the_workers(data_dir):
+    app = make_app(
+        data_dir, QUERY_TIMEOUT=3, MAX_CLIENT_QUERIES=1, QUERY_WORKERS=2, QUERY_QUEUE_WAIT=0.5, QUERY_SLOW_AFTER=9
+    )
+    try:
+        wait_until_loaded(app, 2)
+        runaway = run_in_background(app, CARTESIAN, address="192.0.2.66")
+        second = app.test_client().get(
+            "/sparql", query_string={"query": CARTESIAN}, environ_base={"REMOTE_ADDR": "192.0.2.66"}
+        )
+        assert second.status_code == 503
+        assert "share" in second.get_json(force=True)["detail"]
+        other = app.test_client().get(
+            "/sparql", query_string={"query": COUNT}, environ_base={"REMOTE_ADDR": "192.0.2.1"}
+        )
+        assert count(other) > 0
+        assert app.extensions["kg_query_pool"].load().in_flight == 1  # only the runaway's first query
+        runaway.join()
+    finally:
+        app.extensions["kg_query_pool"].close()
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(data_dir):
+    app = make_app(data_dir, TRUSTED_PROXIES="127.0.0.1, 10.0.0.1")
+    with app.test_request_context(
+        "/sparql",
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.9, 10.0.0.1"},
+    ):
+        assert sparql.client_address() == "203.0.113.9"
+    with app.test_request_context(
+        "/sparql", environ_base={"REMOTE_ADDR": "198.51.100.4"}, headers={"X-Forwarded-For": "203.0.113.9"}
+    ):
+        assert sparql.client_address() == "198.51.100.4"  # not a trusted proxy: its header is ignored
+    app.extensions["kg_query_pool"].close()
+
+
+def test_a_long_query_is_demoted_and_set_aside_for_short_ones(data_dir):
+    app = make_app(
+        data_dir, QUERY_TIMEOUT=3, QUERY_SLOW_AFTER=0.2, QUERY_WORKERS=1, MAX_CONCURRENT_QUERIES=1, QUERY_QUEUE_WAIT=0.5
+    )
+    try:
+        wait_until_loaded(app)
+        pool = app.extensions["kg_query_pool"]
+        runaway = run_in_background(app, CARTESIAN, address="192.0.2.66")
+        deadline = time.monotonic() + 2
+        while not any(w.demoted for w in pool.busy()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in pool.busy()] == [LOWEST_PRIORITY]
+        assert pool.load().in_flight == 0  # its slot went back to the line: the only slot of this pool
+        other = {"REMOTE_ADDR": "192.0.2.1"}
+        assert count(app.test_client().get("/sparql", query_string={"query": COUNT}, environ_base=other)) > 0
+        again = app.test_client().get(
+            "/sparql", query_string={"query": COUNT}, environ_base={"REMOTE_ADDR": "192.0.2.66"}
+        )
+        assert again.status_code == 503  # the runaway still holds its client's share
+        runaway.join()
+        wait_until_loaded(app)
+        assert {os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in pool._idle.queue} == {os.getpriority(0, 0)}
+    finally:
+        app.extensions["kg_query_pool"].close()
 
 
 # --- 12. errors are short and typed ------------------------------------------------------------

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 from flask import Flask
 
 from kg import config as kg_config
-from kg.web import dumps, home, release, resources, sparql, ui, void
+from kg.web import dumps, errors, headers, home, release, resources, sparql, ui, void
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -17,6 +18,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(kg_config.load(config))
     app.config["DEBUG"] = False
     release.init_app(app)
+    headers.init_app(app)
+    errors.init_app(app)
     sparql.init_app(app)
     app.register_blueprint(ui.bp)
     for linked_data in (home.bp, resources.bp, dumps.bp, void.bp):
@@ -24,7 +27,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
+        """Say whether the server answers, which release it serves and how busy its query workers are."""
         current = release.get_release()
-        return {"status": "ok", "release": current.build_id if current else None}
+        load = app.extensions["kg_query_pool"].load()
+        report = {
+            "status": "saturated" if load.saturated else "ok",
+            "release": current.build_id if current else None,
+            "queries": asdict(load) | {"saturated": load.saturated},
+        }
+        return report, 200, {"Cache-Control": "no-store"}
 
     return app

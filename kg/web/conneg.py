@@ -53,7 +53,7 @@ HTML = "text/html"
 def by_name(formats: tuple[Format, ...], name: str) -> Format | None:
     """Return the format named by a `format` parameter or file suffix, if any."""
     name = name.lower().lstrip(".")
-    return next((f for f in formats if name in f.names or name == f.media_type), None)
+    return next((f for f in formats if name in f.names or name == f.media_type or name in f.aliases), None)
 
 
 def negotiate(accept: MIMEAccept, formats: tuple[Format, ...], html: bool = False) -> Format | str | None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, redirect, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
+from werkzeug.http import parse_range_header
 
 from kg.publish import MANIFEST
 from kg.web.release import Release, get_release
@@ -56,8 +57,7 @@ def dump_file(name: str):
     path = _safe_path(release.dumps, name)
     media_type = entry.get("mediaType") if entry.get("encoding") is None and entry.get("mediaType") else None
     media_type = media_type or _MEDIA_TYPES.get(path.suffix, "application/octet-stream")
-    if media_type.startswith(_TEXT):
-        media_type += "; charset=utf-8"
+    ignore_unusable_range()
     response = send_file(
         path,
         mimetype=media_type,
@@ -65,9 +65,24 @@ def dump_file(name: str):
         etag=entry.get("sha256") or True,
         max_age=300,
     )
+    if media_type.startswith(_TEXT) and "charset" not in response.headers["Content-Type"]:
+        response.headers["Content-Type"] = f"{media_type}; charset=utf-8"  # send_file adds it for text/* itself
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["Accept-Ranges"] = "bytes"
     return response
+
+
+def ignore_unusable_range() -> None:
+    """Drop a Range header this server does not serve (malformed, several ranges, not bytes): RFC 9110 says answer 200.
+
+    One well-formed range is served as 206, or refused as 416 when it lies past the end.
+    """
+    header = request.headers.get("Range")
+    if header is None:
+        return
+    parsed = parse_range_header(header)
+    if parsed is None or parsed.units != "bytes" or len(parsed.ranges) != 1:
+        request.environ.pop("HTTP_RANGE", None)
 
 
 def _listed(release: Release, name: str) -> dict:

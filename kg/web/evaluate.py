@@ -76,9 +76,7 @@ def warm_up() -> None:
 def evaluate(stores: QueryStores, graphs: frozenset[str], job: Job) -> Answer:
     """Check `job.query`, run it on the release's stores and return its serialized, capped answer."""
     try:
-        verdict = queryguard.check_query(job.query, graphs)
-        store, arguments = _dataset(stores, job, verdict)
-        result = store.query(job.query, **arguments)
+        return _evaluate(stores, graphs, job)
     except queryguard.QueryRejected as rejected:
         raise _failure(rejected) from None
     except SyntaxError as error:
@@ -87,6 +85,14 @@ def evaluate(stores: QueryStores, graphs: frozenset[str], job: Job) -> Answer:
         except queryguard.QueryRejected as rejected:
             raise _failure(rejected) from None
         raise _failure(queryguard.engine_syntax_error(job.query, str(error))) from None
+    except RuntimeError as error:  # the engine's evaluation errors on the query: unknown function, unbound SERVICE…
+        raise QueryFailed("query-not-evaluable", queryguard.shorten(str(error)), status=400) from None
+
+
+def _evaluate(stores: QueryStores, graphs: frozenset[str], job: Job) -> Answer:
+    verdict = queryguard.check_query(job.query, graphs)
+    store, arguments = _dataset(stores, job, verdict)
+    result = store.query(job.query, **arguments)
     if isinstance(result, ox.QueryBoolean):
         fmt = _format(conneg.RESULT_FORMATS, job.result_format, "a boolean (ASK) result")
         return Answer(result.serialize(format=fmt.writer), fmt.content_type)

@@ -108,6 +108,11 @@ def parse(text: str):
         raise QueryRejected("query-syntax", f"syntax error: {error.msg}", line=error.lineno, column=error.col) from None
     except RecursionError:
         raise QueryRejected("too-complex", "the query is too deeply structured to check") from None
+    except ValueError as error:  # rdflib expands escapes while parsing: `\\U00110000` is no character
+        raise QueryRejected("query-syntax", f"syntax error: {shorten(str(error))}") from None
+    except TypeError as error:  # rdflib's parser fails on a few valid forms (some negative decimals)
+        message = f"the query could not be checked before running, so it is not run ({shorten(str(error), 120)})"
+        raise QueryRejected("query-unverifiable", message) from None
 
 
 def refuse_if_update(text: str) -> None:
@@ -116,10 +121,11 @@ def refuse_if_update(text: str) -> None:
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        parseUpdate(text)
-    except (ParseException, RecursionError):
+        update = parseUpdate(text)
+    except (ParseException, RecursionError, ValueError):
         return
-    raise update_refused()
+    if "request" in update and update["request"]:  # an empty update (only comments, a prologue) is no update
+        raise update_refused()
 
 
 def update_refused() -> QueryRejected:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
@@ -34,21 +36,24 @@ DCT_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 MENTIONS = ox.NamedNode(str(DIP.mentions))
 # Shown in the page's header or its own section, so left out of the generic property table.
 _HEADER_PREDICATES = (RDF_TYPE, RDFS_LABEL, SKOS_ALT, OWL_SAME_AS, DIP_REPORT, ARTICLE_TEXT)
+_WEB_ADDRESS = re.compile(r"^https?://[^/?#\s]+", re.IGNORECASE)
 _FIXED_ROOT = "https://w3id.org/diplomacy-kg/"  # ontology and shapes IRIs do not move with KG_BASE_IRI
 
 
 @bp.app_template_filter("href")
-def local_href(iri: str) -> str:
+def local_href(iri: str) -> str | None:
     """Return the link for an IRI: IRIs of this dataset and its vocabulary point at the server that answers.
 
     The link is root-relative, so it holds whatever Host header (even none or a malformed one) the
-    request came with, and under a proxy that mounts the app below a path (SCRIPT_NAME).
+    request came with, and under a proxy that mounts the app below a path (SCRIPT_NAME). Other IRIs
+    are links only when they are web addresses (http, https): None for `javascript:`, `data:`, `urn:`…,
+    which pages show as text.
     """
     base = current_app.config["BASE_IRI"]
     for root in (base, _FIXED_ROOT):
         if iri.startswith(root):
             return f"{request.script_root}/{iri[len(root) :]}"
-    return iri
+    return iri if _WEB_ADDRESS.match(iri) else None
 
 
 bp.add_app_template_filter(human_date, "human_date")
@@ -344,14 +349,3 @@ def _vocabulary_suffix(rest: str) -> tuple[str, conneg.Format | None]:
 def _defines(graph, iri: str) -> bool:
     """Return whether the vocabulary names `iri` or terms in its namespace (`iri#…`)."""
     return any(str(n) == iri or str(n).startswith(iri + "#") for t in graph for n in (t[0], t[2]))
-
-
-@bp.errorhandler(404)
-def not_found(error):
-    """Answer an unknown IRI: a page for browsers, one line of text for other clients."""
-    wants_html = conneg.negotiate(request.accept_mimetypes, conneg.RDF_FORMATS, html=True) == conneg.HTML
-    if wants_html:
-        response = Response(render_template("404.html", path=request.path), 404, mimetype="text/html")
-    else:
-        response = Response(f"404 Not Found: nothing is known about {request.path}\n", 404, mimetype="text/plain")
-    return _vary(response)

@@ -6,7 +6,10 @@ Requests (SPARQL 1.1 Protocol, query operation):
   graph is the union of all named graphs and `GRAPH ?g` reaches each one; a FROM / FROM NAMED in the
   query must name a graph of this dataset. Protocol dataset graphs this dataset lacks are empty graphs.
 - Optional `timeout` (seconds, lower than KG_QUERY_TIMEOUT) and `format` (json, xml, csv, tsv, ttl,
-  nt, jsonld, rdf, trig: overrides Accept, for links).
+  nt, jsonld, rdf, trig, or a media type: overrides Accept, for links). `format` may be repeated or
+  name something unknown, as clients send it (SPARQLWrapper); a query form it names no format for
+  is left to Accept.
+- A POST body is read to its end whatever its transfer encoding (chunked too), or refused whole.
 - GET with no query: the Service Description (Turtle by default) for RDF clients, the query UI for browsers.
 
 Answers: SELECT/ASK as SPARQL JSON (default when Accept is absent or */*), XML, CSV, TSV;
@@ -16,24 +19,32 @@ a `head.link` (JSON) / `<link href>` (XML) of `urn:x-diplomacy-kg:truncated:max-
 `#` comment (Turtle, N-Triples, TriG) / XML comment (RDF/XML).
 
 Errors are `application/problem+json` documents {type, title, status, detail[, line, column]}:
-400 bad request / query syntax / SERVICE / remote FROM / nesting too deep; 403 any SPARQL Update
+400 bad request / query syntax / SERVICE / remote FROM / nesting too deep / a protocol dataset IRI
+that is not absolute / a query the engine cannot evaluate (unknown function: its own message) /
+a malformed body; 403 any SPARQL Update
 (`update=`, `application/sparql-update`, update text as a query: the endpoint is read-only);
 405 other methods; 406 when Accept names no format served here (an Accept fitting only the
 other query form gets that form's default: clients such as rdflib's SPARQLStore send one Accept for all);
-413 body over KG_MAX_QUERY_BYTES; 414 query string
-over it; 415 other POST media types or a charset other than UTF-8; 503 timeout, a query stopped
-for memory or engine failure, or too many queries in flight (with `Retry-After`).
+413 body over KG_MAX_QUERY_BYTES (the rest of the body is still read, up to a bound, so that the
+client reads the answer); 414 query string over it (gunicorn bounds the request line below that);
+415 other POST media types or a charset other than UTF-8; 503 timeout, a query stopped for memory
+or engine failure, or no room for the query within KG_QUERY_QUEUE_WAIT, because the server process
+is full or the client already holds its share (KG_MAX_CLIENT_QUERIES) (with `Retry-After`).
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import math
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from gunicorn.http.errors import ParseException
+from werkzeug.exceptions import HTTPException
+from werkzeug.wsgi import get_input_stream
 
 from kg.web import conneg, release, service_description, ui
 from kg.web.workers import Job, QueryFailed, QueryPool
@@ -43,7 +54,9 @@ bp = Blueprint("sparql", __name__)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
-EXPOSED_HEADERS = "X-KG-Truncated, X-KG-Max-Rows, Retry-After"
+DRAIN_BYTES = 4 << 20  # a body over the limit is still read (and dropped) up to this size
+# What reading a malformed body raises: the WSGI server's parse errors (gunicorn: bad chunk sizes), a cut connection.
+BODY_ERRORS = (ParseException, OSError, ValueError)
 
 
 class ProtocolError(Exception):
@@ -62,7 +75,7 @@ class QueryRequest:
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
     timeout: float | None
-    format: str | None
+    formats: tuple[str, ...] = ()  # `format` values, as clients send them (SPARQLWrapper: names, media types, twice)
 
 
 def init_app(app: Flask) -> None:
@@ -73,6 +86,9 @@ def init_app(app: Flask) -> None:
         max_in_flight=settings["MAX_CONCURRENT_QUERIES"],
         memory_mb=settings["QUERY_MEMORY_MB"],
         store_mode=settings["QUERY_STORE"],
+        client_share=settings["MAX_CLIENT_QUERIES"],
+        queue_wait=float(settings["QUERY_QUEUE_WAIT"]),
+        slow_after=float(settings["QUERY_SLOW_AFTER"]),
     )
     app.extensions["kg_query_pool"] = pool
     atexit.register(pool.close)
@@ -115,16 +131,29 @@ def read_request() -> QueryRequest | None:
         raise ProtocolError(400, "missing-query", "the query is empty")
     if len(query.encode()) > limit:
         raise ProtocolError(413, "query-too-large", f"the query is over {limit} bytes")
-    default = tuple(v for n, v in params if n == "default-graph-uri")
-    named = tuple(v for n, v in params if n == "named-graph-uri")
+    default = graph_iris(params, "default-graph-uri")
+    named = graph_iris(params, "named-graph-uri")
     dataset_given = bool(default or named)
     return QueryRequest(
         query=query,
         default_graphs=default if dataset_given else None,
         named_graphs=named if dataset_given else None,
         timeout=read_timeout(params),
-        format=single(params, "format"),
+        formats=tuple(v for n, v in params if n == "format"),
     )
+
+
+def graph_iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
+    """Return the values of a dataset parameter, each an absolute IRI; 400 naming the first that is not."""
+    values = tuple(v for n, v in params if n == name)
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError as error:
+            raise ProtocolError(
+                400, "bad-graph-iri", f"`{name}` must be an absolute IRI, not {value!r} ({error})"
+            ) from None
+    return values
 
 
 def read_body(limit: int) -> list[tuple[str, str]]:
@@ -137,14 +166,47 @@ def read_body(limit: int) -> list[tuple[str, str]]:
         raise ProtocolError(415, "unsupported-media-type", f"POST a query as {FORM} or {DIRECT}")
     if charset not in ("utf-8", "utf8"):
         raise ProtocolError(415, "unsupported-charset", "queries must be encoded in UTF-8")
-    request.max_content_length = limit
-    try:
-        body = request.get_data(cache=False)
-    except RequestEntityTooLarge:
-        raise ProtocolError(413, "query-too-large", f"the request body is over {limit} bytes") from None
+    body = read_whole_body(limit)
     if mimetype == FORM:
         return parse_params(body, "the form body")
     return [("query", decode(body, "the query"))]
+
+
+def read_whole_body(limit: int) -> bytes:
+    """Read the request body to its end, whatever its transfer encoding; refuse (413) one over `limit` bytes."""
+    stream = get_input_stream(request.environ, max_content_length=None)
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        if declared <= DRAIN_BYTES:
+            drain(stream)
+        raise body_too_large(limit)
+    parts, size = [], 0
+    try:
+        while size <= limit and (chunk := stream.read(min(65_536, limit + 1 - size))):
+            parts.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            drain(stream)
+            raise body_too_large(limit)
+    except BODY_ERRORS as error:
+        raise ProtocolError(400, "malformed-body", f"the request body could not be read: {error}") from None
+    return b"".join(parts)
+
+
+def drain(stream, budget: int = DRAIN_BYTES) -> None:
+    """Read and drop what is left of a refused body, up to `budget` bytes, so that the client gets to read the answer.
+
+    Clients such as Python's urllib send the whole body before reading: answering while they still
+    send shows them a broken pipe instead of the status.
+    """
+    with contextlib.suppress(*BODY_ERRORS):
+        while budget > 0 and (chunk := stream.read(min(65_536, budget))):
+            budget -= len(chunk)
+
+
+def body_too_large(limit: int) -> ProtocolError:
+    """Return the refusal of a body over `limit` bytes."""
+    return ProtocolError(413, "query-too-large", f"the request body is over {limit} bytes")
 
 
 def parse_params(raw: bytes, where: str) -> list[tuple[str, str]]:
@@ -187,7 +249,7 @@ def read_timeout(params: list[tuple[str, str]]) -> float | None:
 
 def answer(query_request: QueryRequest) -> Response:
     """Evaluate the query in a worker process and return its serialized answer."""
-    result_format, graph_format = choose_formats(query_request.format)
+    result_format, graph_format = choose_formats(query_request.formats)
     live = release.get_release()
     if live is None:
         raise ProtocolError(503, "no-data", "no graph has been published yet")
@@ -202,11 +264,11 @@ def answer(query_request: QueryRequest) -> Response:
         result_format=result_format.media_type if result_format else None,
         graph_format=graph_format.media_type if graph_format else None,
         max_rows=int(settings["MAX_ROWS"]),
-        base_iri=f"{request.host_url}{request.path.lstrip('/')}",
+        base_iri=endpoint_url(),
     )
     pool: QueryPool = current_app.extensions["kg_query_pool"]
     try:
-        result = pool.run(live.path, job, timeout)
+        result = pool.run(live.path, job, timeout, client=client_address())
     except QueryFailed as failure:
         raise ProtocolError(failure.status, failure.kind, failure.message, **failure.extra) from None
     response = Response(result.body, content_type=result.media_type)
@@ -216,21 +278,56 @@ def answer(query_request: QueryRequest) -> Response:
     return response
 
 
-def choose_formats(name: str | None) -> tuple[conneg.Format | None, conneg.Format | None]:
-    """Pick the formats for a result table/boolean and for a graph, from `format` or Accept; 406 if none fits."""
-    if name:
-        formats = conneg.by_name(conneg.RESULT_FORMATS, name), conneg.by_name(conneg.RDF_FORMATS, name)
-        if formats == (None, None):
-            raise ProtocolError(400, "unknown-format", f"unknown format {name!r}")
-        return formats
-    results = conneg.negotiate(request.accept_mimetypes, conneg.RESULT_FORMATS)
-    graphs = conneg.negotiate(request.accept_mimetypes, conneg.RDF_FORMATS)
+def endpoint_url() -> str:
+    """Return the public URL of this endpoint, from the configured public base (never from the request's Host)."""
+    return f"{current_app.config['PUBLIC_URL']}sparql"
+
+
+def client_address() -> str:
+    """Return who sent the request: its peer address, or the forwarded one when the peer is a trusted proxy.
+
+    Behind trusted proxies, X-Forwarded-For is read from the right, skipping the proxies' own
+    addresses; the first other address is the client (anything left of it is the client's say).
+    """
+    trusted = current_app.config["TRUSTED_PROXIES"]
+    address = request.remote_addr or ""
+    if address not in trusted:
+        return address
+    hops = [hop.strip() for hop in ",".join(request.headers.getlist("X-Forwarded-For")).split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return address
+
+
+def choose_formats(names: tuple[str, ...]) -> tuple[conneg.Format, conneg.Format]:
+    """Pick the formats for a result table/boolean and for a graph: `format` where it names one, else Accept.
+
+    Clients send `format` values of their own (SPARQLWrapper: `n3`, `rdf+xml`, a media type, the
+    parameter twice): a value naming no format of a query form leaves that form to Accept.
+    """
+    results = named_format(conneg.RESULT_FORMATS, names)
+    graphs = named_format(conneg.RDF_FORMATS, names)
+    if results and graphs:
+        return results, graphs
+    results = results or conneg.negotiate(request.accept_mimetypes, conneg.RESULT_FORMATS)
+    graphs = graphs or conneg.negotiate(request.accept_mimetypes, conneg.RDF_FORMATS)
     if results is None and graphs is None:
         offered = ", ".join(f.media_type for f in conneg.RESULT_FORMATS + conneg.RDF_FORMATS)
         raise ProtocolError(406, "not-acceptable", f"no acceptable format; this endpoint serves {offered}")
     # Clients often send one Accept whatever the query form (rdflib's SPARQLStore asks for result
     # formats even for CONSTRUCT): the other form then gets its default rather than a 406.
     return results or conneg.RESULT_FORMATS[0], graphs or conneg.RDF_FORMATS[0]
+
+
+def named_format(formats: tuple[conneg.Format, ...], names: tuple[str, ...]) -> conneg.Format | None:
+    """Return the first format of `formats` that a `format` value names (by name or media type), if any."""
+    for value in names:
+        for name in value.split(","):
+            found = conneg.by_name(formats, name.split(";")[0].strip())
+            if found:
+                return found
+    return None
 
 
 def describe_service() -> Response:
@@ -244,19 +341,13 @@ def describe_service() -> Response:
     if wanted is None:
         raise ProtocolError(406, "not-acceptable", "the service description is served as RDF or HTML")
     merged = current_app.config["QUERY_STORE"] == "memory"  # see kg.publish.load_query_store
-    body = service_description.serialize(request.base_url, release.get_release(), fmt, merged)
+    body = service_description.serialize(endpoint_url(), release.get_release(), fmt, merged)
     return Response(body, content_type=fmt.content_type)
 
 
 @bp.after_request
-def add_headers(response: Response) -> Response:
-    """Let any origin read answers (CORS) and tell caches the answer depends on Accept."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
-        response.headers["Access-Control-Max-Age"] = "86400"
+def add_vary(response: Response) -> Response:
+    """Tell caches that the answer depends on Accept."""
     response.vary.add("Accept")
     return response
 
@@ -266,11 +357,12 @@ def protocol_error(error: ProtocolError) -> Response:
     """Render a refusal as a short problem document."""
     extra = dict(error.extra)
     allow = extra.pop("allow", None)
+    retry_after = extra.pop("retry_after", None)
     response = problem(error.status, error.kind, error.message, **extra)
     if allow:
         response.headers["Allow"] = allow
-    if error.kind == "too-many-queries":
-        response.headers["Retry-After"] = "1"
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 

@@ -34,19 +34,36 @@ class LiveServer:
     """`make serve`'s gunicorn command on a free port, with KG_* settings; a context manager."""
 
     def __init__(
-        self, settings: Mapping[str, object], workers: int = 1, threads: int = 8, env: Mapping[str, str] | None = None
+        self,
+        settings: Mapping[str, object],
+        workers: int = 1,
+        threads: int = 8,
+        env: Mapping[str, str] | None = None,
+        log: Path | None = None,
     ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **{f"KG_{k}": str(v) for k, v in settings.items()}}
         self.env.update(KG_WEB_WORKERS=str(workers), KG_WEB_THREADS=str(threads), **(env or {}))
+        self.log = log  # where gunicorn's error log (and any traceback) goes; the terminal when None
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> LiveServer:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         command = [str(gunicorn), "--config", "python:kg.web.gunicorn_conf", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--limit-request-line", "0", "--access-logfile", "/dev/null", "kg.web:create_app()"]
-        self.process = subprocess.Popen(command, env=self.env, start_new_session=True)
+        command += ["--access-logfile", "/dev/null", "kg.web:create_app()"]
+        output = self.log.open("ab") if self.log else None
+        try:
+            self.process = subprocess.Popen(
+                command,
+                env=self.env,
+                start_new_session=True,
+                stdout=output,
+                stderr=subprocess.STDOUT if output else None,
+            )
+        finally:
+            if output:
+                output.close()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -17,8 +17,10 @@ Children speak over a socket pair: the parent sends a `Job`, the child answers
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import logging
+import math
 import os
 import queue
 import resource
@@ -34,6 +36,10 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 LOAD_TIMEOUT = 600.0  # seconds a new child may take to load its store
+SPARE_WORKERS = 1  # loaded workers kept beyond those that evaluate, to replace a killed one at once
+CPU_CHECK_EVERY = 0.25  # seconds between looks at the CPU time of a running query
+LOWEST_PRIORITY = 19  # the nice value of a demoted worker
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CHILD = "from kg.web.workers import main; main()"  # not `-m`: this module must not run as __main__ twice
 
 
@@ -75,10 +81,28 @@ class QueryTimeout(QueryFailed):
 
 
 class ServerBusy(QueryFailed):
-    """Too many queries are in flight in this server process."""
+    """No query slot came free in time: the server process is full, or the client holds its share already."""
 
-    def __init__(self):
-        super().__init__("too-many-queries", "too many queries are running; retry in a moment")
+    def __init__(self, waited: float, own_share: bool):
+        why = "this client's queries already hold its share of the" if own_share else "all the"
+        message = f"{why} query workers stayed busy for {waited:g} s; retry in a moment"
+        super().__init__("too-many-queries", message, retry_after=max(1, math.ceil(waited)))
+
+
+@dataclass
+class Load:
+    """How busy a pool is: queries admitted and waiting, workers loaded and busy."""
+
+    in_flight: int
+    max_in_flight: int
+    waiting: int
+    workers: int
+    busy_workers: int
+
+    @property
+    def saturated(self) -> bool:
+        """Return whether a new query would have to wait for a slot or a worker."""
+        return self.in_flight >= self.max_in_flight or self.busy_workers >= self.workers
 
 
 class Worker:
@@ -86,6 +110,7 @@ class Worker:
 
     def __init__(self, release: Path, process: subprocess.Popen, conn: Connection):
         self.release, self.process, self.conn = release, process, conn
+        self.demoted = False  # its CPU priority was lowered for a long query: retire it after that query
 
     @classmethod
     def start(cls, release: Path, memory_mb: int, store_mode: str) -> Worker:
@@ -107,11 +132,21 @@ class Worker:
             raise
         return worker
 
-    def run(self, job: Job, deadline: float, timeout: float) -> Answer:
-        """Send `job` and wait for its answer until `deadline` (monotonic clock)."""
+    def run(self, job: Job, deadline: float, timeout: float, slow_after: float, on_demote=None) -> Answer:
+        """Send `job` and wait for its answer until `deadline` (monotonic clock), demoting it once it runs long.
+
+        "Long" is CPU time, not time waited: on a busy machine a short query may wait long for a CPU.
+        `on_demote` is called when that happens.
+        """
         self.conn.send(job)
-        if not self.conn.poll(max(0.0, deadline - time.monotonic())):
-            raise QueryTimeout(timeout)
+        started = self.cpu_seconds()
+        while not self.conn.poll(max(0.0, min(CPU_CHECK_EVERY, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                raise QueryTimeout(timeout)
+            if not self.demoted and self.cpu_seconds() - started >= slow_after:
+                self.demote()
+                if on_demote:
+                    on_demote()
         try:
             status, meta = self.conn.recv()
             if status == "error":
@@ -127,6 +162,20 @@ class Worker:
             return QueryFailed("query-aborted", "the query was stopped: it used more memory than a query may use")
         return QueryFailed("query-aborted", "the query was stopped: the query engine failed on it")
 
+    def cpu_seconds(self) -> float:
+        """Return the CPU time the child has used so far (0 where /proc cannot tell)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+    def demote(self) -> None:
+        """Give the child the lowest CPU priority, so that a long query yields the CPU to short ones."""
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, LOWEST_PRIORITY)
+        self.demoted = True
+
     def kill(self) -> None:
         """Stop the child at once and reap it."""
         self.conn.close()
@@ -136,28 +185,65 @@ class Worker:
 
 
 class QueryPool:
-    """Hand queries to worker processes, at most `max_in_flight` at once, each under a deadline."""
+    """Hand queries to worker processes, fairly between clients, each under a deadline.
 
-    def __init__(self, size: int, max_in_flight: int, memory_mb: int, store_mode: str = "memory"):
+    At most `max_in_flight` queries (and no more than `size`) run at once, at most `client_share` of
+    them from one client; a query that finds no room waits in line up to `queue_wait` seconds (then
+    ServerBusy), first come first served.
+    `size` workers evaluate queries and one more stays loaded and idle, so that a worker killed for
+    running over is replaced at once. A query that has used `slow_after` seconds of CPU is demoted to
+    the lowest CPU priority and set aside (see `_park`): a runaway yields the CPU and its slot to short
+    queries, while its client's share still counts it.
+    """
+
+    def __init__(
+        self,
+        size: int,
+        max_in_flight: int,
+        memory_mb: int,
+        store_mode: str = "memory",
+        client_share: int = 1,
+        queue_wait: float = 10.0,
+        slow_after: float = 1.0,
+    ):
         self.size, self.memory_mb, self.store_mode = max(1, size), memory_mb, store_mode
-        self._slots = threading.BoundedSemaphore(max(1, max_in_flight))
+        # No more queries run than there are workers to run them: the rest wait in line, first come first served.
+        self.max_in_flight, self.client_share = max(1, min(max_in_flight, self.size)), max(1, client_share)
+        self.queue_wait, self.slow_after = queue_wait, slow_after
+        self._admission = threading.Condition()
+        self._in_flight = 0
+        self._queue: list[tuple[object, str]] = []  # waiting queries (ticket, client), in order of arrival
+        self._by_client: collections.Counter[str] = collections.Counter()
         # Last in, first out: under light load one worker takes every query and keeps its caches warm
         # (alternating two idle workers made a 2 ms aggregation take 3.4 ms).
         self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
+        self._busy: set[Worker] = set()
         self._lock = threading.Lock()
         self._release: Path | None = None
         self._count = 0  # workers of the current release, alive or starting
+        self._parked = 0  # demoted queries still running, each on a worker beyond the usual ones
         self._loaded = 0  # workers of the current release that finished loading and are alive
         self._closed = False
 
-    def run(self, release: Path, job: Job, timeout: float) -> Answer:
-        """Evaluate `job` on `release`; raise ServerBusy at once when full, QueryTimeout past `timeout`."""
-        if not self._slots.acquire(blocking=False):
-            raise ServerBusy()
+    def run(self, release: Path, job: Job, timeout: float, client: str = "") -> Answer:
+        """Evaluate `job` on `release` for `client`; ServerBusy when no room came free, QueryTimeout past `timeout`."""
+        self._admit(client)
+        parked = threading.Event()
         try:
-            return self._run(release, job, time.monotonic() + timeout, timeout)
+            return self._run(release, job, time.monotonic() + timeout, timeout, parked)
         finally:
-            self._slots.release()
+            self._leave(client, counted=not parked.is_set())
+
+    def load(self) -> Load:
+        """Return how busy the pool is now."""
+        with self._admission:
+            in_flight, waiting = self._in_flight, len(self._queue)
+        workers = min(self.size, self._loaded)
+        return Load(in_flight, self.max_in_flight, waiting, workers, len(self._busy))
+
+    def busy(self) -> list[Worker]:
+        """Return the workers evaluating a query now."""
+        return list(self._busy)
 
     @property
     def loaded(self) -> int:
@@ -168,24 +254,78 @@ class QueryPool:
         """Start loading workers for `release` now, so the first query does not wait for them."""
         self._ensure(release)
 
-    def _run(self, release: Path, job: Job, deadline: float, timeout: float) -> Answer:
+    def _admit(self, client: str) -> None:
+        """Wait up to `queue_wait` for a free slot within the client's share; raise ServerBusy if none came."""
+
+        ticket = (object(), client)
+
+        def my_turn() -> bool:
+            """First come, first served among the waiting queries whose client has room in its share."""
+            if self._in_flight >= self.max_in_flight:
+                return False
+            first = next((t for t in self._queue if self._by_client[t[1]] < self.client_share), None)
+            return first is ticket
+
+        with self._admission:
+            self._queue.append(ticket)
+            try:
+                if not self._admission.wait_for(my_turn, timeout=self.queue_wait):
+                    raise ServerBusy(self.queue_wait, own_share=self._by_client[client] >= self.client_share)
+            finally:
+                self._queue.remove(ticket)
+            self._in_flight += 1
+            self._by_client[client] += 1
+            self._admission.notify_all()  # the next in line may have room too
+
+    def _leave(self, client: str, counted: bool = True) -> None:
+        with self._admission:
+            self._in_flight -= counted
+            self._by_client[client] -= 1
+            if not self._by_client[client]:
+                del self._by_client[client]
+            self._admission.notify_all()
+
+    def _run(self, release: Path, job: Job, deadline: float, timeout: float, parked: threading.Event) -> Answer:
         self._ensure(release)
         worker, waited_for_load = self._checkout(deadline, timeout)
         if waited_for_load:  # no worker was loaded (start, or all replaced): loading is not the query's time
             deadline = time.monotonic() + timeout
+        self._busy.add(worker)
         try:
-            answer = worker.run(job, deadline, timeout)
+            answer = worker.run(job, deadline, timeout, self.slow_after, on_demote=lambda: self._park(release, parked))
         except QueryFailed as failure:
-            if failure.kind in ("query-timeout", "query-aborted"):
-                self._discard(worker)
-            else:
-                self._checkin(worker)
+            self._finish(worker, parked, keep=failure.kind not in ("query-timeout", "query-aborted"))
             raise
         except BaseException:
-            self._discard(worker)
+            self._finish(worker, parked, keep=False)
             raise
-        self._checkin(worker)
+        self._finish(worker, parked, keep=True)
         return answer
+
+    def _finish(self, worker: Worker, parked: threading.Event, keep: bool) -> None:
+        """Take a worker back after its query: idle again, or killed (timed out, died, demoted) and replaced."""
+        self._busy.discard(worker)
+        if parked.is_set():
+            with self._lock:
+                self._parked -= 1
+        if keep and not worker.demoted:
+            self._checkin(worker)
+        else:
+            self._discard(worker)
+
+    def _park(self, release: Path, parked: threading.Event) -> None:
+        """Set a demoted query aside: its slot goes to the next in line and a worker is started to take its place.
+
+        It still counts in its client's share; its worker is retired when it ends (its priority
+        cannot be raised again without privileges).
+        """
+        parked.set()
+        with self._admission:
+            self._in_flight -= 1
+            self._admission.notify_all()
+        with self._lock:
+            self._parked += 1
+        self._ensure(release)
 
     def _checkout(self, deadline: float, timeout: float) -> tuple[Worker, bool]:
         """Take an idle worker (and say whether we had to wait for one to load).
@@ -207,7 +347,7 @@ class QueryPool:
         with self._lock:
             if release != self._release:
                 self._release, self._count, self._loaded = release, 0, 0
-            while self._count < self.size and not self._closed:
+            while self._count < self.size + SPARE_WORKERS + self._parked and not self._closed:
                 self._count += 1
                 threading.Thread(target=self._spawn, args=(release,), daemon=True).start()
 
