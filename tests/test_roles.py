@@ -45,6 +45,22 @@ def test_participants_are_subjects_objects_partners_coordinated_and_appositive_n
     assert roles(extractor, text, trigger)["participants"] == participants
 
 
+@pytest.mark.parametrize(
+    ("text", "trigger", "participants", "place"),
+    [
+        ("Talks between Kenya and Somalia were held in Nairobi.", "Talks", ["Kenya", "Somalia"], "Nairobi"),
+        ("The meeting was attended by Chile and Peru.", "meeting", ["Chile", "Peru"], None),
+        ("The meeting between Israel and Hamas took place in Cairo.", "meeting", ["Israel", "Hamas"], "Cairo"),
+    ],
+)
+def test_a_noun_trigger_that_is_its_clauses_subject_takes_the_verbs_phrases_and_is_no_party(
+    extractor, text, trigger, participants, place
+):
+    found = roles(extractor, text, trigger)
+    assert found["participants"] == participants
+    assert found["places"] == ([place] if place else [])
+
+
 def test_the_speaker_reporting_an_event_takes_no_part_in_it(extractor):
     text = "Norway's minister said Chile and Peru had met in Oslo."
     assert roles(extractor, text, "met")["participants"] == ["Chile", "Peru"]
@@ -56,6 +72,7 @@ def test_the_speaker_reporting_an_event_takes_no_part_in_it(extractor):
         ("The summit, hosted by Egypt, ended on Sunday.", "summit", ["Egypt"], []),
         ("Qatar hosted the meeting between Israel and Hamas.", "meeting", ["Qatar"], ["Israel", "Hamas"]),
         ("Peru and Bolivia met at the invitation of Brazil.", "met", ["Brazil"], ["Peru", "Bolivia"]),
+        ("The summit was hosted by Egypt.", "summit", ["Egypt"], []),
     ],
 )
 def test_hosts_are_named_by_hosted_by_by_hosting_and_by_an_invitation(extractor, text, trigger, hosts, participants):

@@ -39,13 +39,14 @@ class Roles:
 
 
 def clause_verb(token: Token) -> Token | None:
-    """Return the verb a trigger word is the object of ("meeting" in "will hold a meeting" → hold), the
-    trigger itself if it is a verb, else None (a noun in a phrase of its own: "the start of talks with X")."""
+    """Return the verb a trigger word is the object or subject of ("meeting" in "will hold a meeting" → hold,
+    "the summit was hosted by Egypt" → hosted), the trigger itself if it is a verb, else None (a noun in a phrase
+    of its own: "the start of talks with X")."""
     if token.pos_ in ("VERB", "AUX"):
         return token
     while token.dep_ in ("compound", "conj") and token.head is not token:
         token = token.head
-    if token.dep_ in OBJECTS and token.head.pos_ in ("VERB", "AUX"):
+    if token.dep_ in (*OBJECTS, *SUBJECTS) and token.head.pos_ in ("VERB", "AUX"):
         return token.head
     preposition = token.head
     if token.dep_ == "pobj" and preposition.lower_ in ("at", "during") and preposition.head.pos_ == "VERB":
@@ -85,6 +86,8 @@ def roles_of(doc: Doc, start: int, end: int) -> Roles:
     verb = clause_verb(root)
     roles = Roles()
     for subject in _subjects(verb) if verb is not None else []:
+        if subject.i == root.i:
+            continue  # "the talks were held in Doha": the trigger is the clause's subject, not a party
         if subject.lower_ in _PRONOUNS:
             roles.pronoun_subject = True
         if verb.lemma_ in _HOST_VERBS and root is not verb:
