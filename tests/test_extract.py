@@ -433,7 +433,7 @@ def test_blocked_clustering_finds_the_clusters_of_comparing_every_pair(extractor
     from extraction import synthetic_corpus
 
     extractions = [extractor(a) for a in synthetic_corpus(60, 3)]
-    coreference._STANDS_FOR = coreference._countries_of_people(extractor.gazetteer)
+    stands_for = coreference._countries_of_people(extractor.gazetteer)
     named = {k.partition("/")[2] for k in extractor.gazetteer.entities if k.startswith("event/")}
 
     def every_pair():
@@ -443,14 +443,14 @@ def test_blocked_clustering_finds_the_clusters_of_comparing_every_pair(extractor
             if event.key in named:
                 continue
             for cluster in clusters:
-                if all(a != article and coreference._compatible(event, e) for a, e in cluster):
+                if all(a != article and coreference._compatible(event, e, stands_for) for a, e in cluster):
                     cluster.append((article, event))
                     break
             else:
                 clusters.append([(article, event)])
         return clusters
 
-    blocked = [c for c in coreference._cluster(extractions, named) if c[0][1].key not in named]
+    blocked = [c for c in coreference._cluster(extractions, named, stands_for) if c[0][1].key not in named]
     assert [[id(e) for _, e in c] for c in blocked] == [[id(e) for _, e in c] for c in every_pair()]
     assert any(len(c) > 1 for c in blocked)
 

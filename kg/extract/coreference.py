@@ -45,23 +45,19 @@ _MONTH_NAMES = (
 
 def resolve_events(extractions: list[Extraction], gazetteer: Gazetteer | None = None) -> None:
     """Give every event a stable key shared by all reports of the same real event; complete their dates."""
-    global _STANDS_FOR
     gazetteer = gazetteer or _reference_gazetteer()
-    _STANDS_FOR = _countries_of_people(gazetteer)
+    stands_for = _countries_of_people(gazetteer)
     named = {k.partition("/")[2] for k in gazetteer.entities if k.startswith("event/")}
-    clusters = _cluster(extractions, named)
+    clusters = _cluster(extractions, named, stands_for)
     if _infer_anchors(extractions, clusters, gazetteer):
         _link_happenings(extractions, gazetteer)
-        clusters = _cluster(extractions, named)
+        clusters = _cluster(extractions, named, stands_for)
     _assign(clusters, named)
 
 
 @functools.cache
 def _reference_gazetteer() -> Gazetteer:
     return Gazetteer.from_graph(load_reference())
-
-
-_STANDS_FOR: dict[str, set[str]] = {}
 
 
 def _countries_of_people(gazetteer: Gazetteer) -> dict[str, set[str]]:
@@ -89,7 +85,9 @@ def _reports(extractions: list[Extraction]) -> list[tuple[str, Event]]:
     return [(x.article.identifier, e) for x in extractions for e in x.events]
 
 
-def _cluster(extractions: list[Extraction], named_keys: set[str]) -> list[list[tuple[str, Event]]]:
+def _cluster(
+    extractions: list[Extraction], named_keys: set[str], stands_for: dict[str, set[str]]
+) -> list[list[tuple[str, Event]]]:
     named: dict[str, list] = {}
     clusters: list[list[tuple[str, Event]]] = []
     # Blocking: a report is compared only with clusters whose first report shares one of its keys, a
@@ -100,11 +98,12 @@ def _cluster(extractions: list[Extraction], named_keys: set[str]) -> list[list[t
         if event.key in named_keys:
             named.setdefault(event.key, []).append((article, event))
             continue
-        keys = _blocking_keys(event)
+        keys = _blocking_keys(event, stands_for)
         candidates = sorted({i for k in keys for i in index.get(k, ())})
-        chosen = next(
-            (i for i in candidates if all(a != article and _compatible(event, e) for a, e in clusters[i])), None
+        fits = (
+            i for i in candidates if all(a != article and _compatible(event, e, stands_for) for a, e in clusters[i])
         )
+        chosen = next(fits, None)
         if chosen is None:
             for key in keys:
                 index.setdefault(key, []).append(len(clusters))
@@ -114,11 +113,11 @@ def _cluster(extractions: list[Extraction], named_keys: set[str]) -> list[list[t
     return [*named.values(), *clusters]
 
 
-def _blocking_keys(event: Event) -> set[tuple]:
+def _blocking_keys(event: Event, stands_for: dict[str, set[str]]) -> set[tuple]:
     """Return keys two reports of one event share: class family, status, and their parties — the same single
     party, or two of them — among the people, and among the states (people counting as theirs)."""
     people = _persons(event)
-    states = _countries(event) | {c for p in people for c in _STANDS_FOR.get(p, ())}
+    states = _countries(event) | {c for p in people for c in stands_for.get(p, ())}
     family = kind_of(event.kind).merge_class
     keys = set()
     for level, parties in (("person", people), ("state", states)):
@@ -132,12 +131,12 @@ def _precision(event: Event) -> int:
     return len(event.date.value) if event.date else 0
 
 
-def _compatible(a: Event, b: Event) -> bool:
+def _compatible(a: Event, b: Event, stands_for: dict[str, set[str]]) -> bool:
     if kind_of(a.kind).merge_class != kind_of(b.kind).merge_class or a.status != b.status:
         return False
     if a.place and b.place and a.place != b.place:
         return False
-    if not _same_agents(a, b):
+    if not _same_agents(a, b, stands_for):
         return False
     if a.date is None and b.date is None:
         if kind_of(a.kind).once_per_pair and kind_of(b.kind).once_per_pair:
@@ -165,12 +164,12 @@ def _countries(event: Event) -> set[str]:
     return {k for k in [*event.participants, *event.hosts] if k.startswith("country/")}
 
 
-def _same_agents(a: Event, b: Event) -> bool:
+def _same_agents(a: Event, b: Event, stands_for: dict[str, set[str]]) -> bool:
     """Return whether two reports name the same parties; where one names only states, people count as theirs."""
     pa, pb = _persons(a), _persons(b)
     if pa and pb:
         return pa == pb or len(pa & pb) >= 2
-    ca, cb = (_countries(e) | {c for p in people for c in _STANDS_FOR.get(p, ())} for e, people in ((a, pa), (b, pb)))
+    ca, cb = (_countries(e) | {c for p in people for c in stands_for.get(p, ())} for e, people in ((a, pa), (b, pb)))
     if ca and cb:
         return ca == cb or len(ca & cb) >= 2
     return False
