@@ -37,7 +37,7 @@ from kg.extract.labels import event_label, wording_of
 from kg.extract.links import describe_agreement, link_happening
 from kg.extract.merging import absorb, part_of_named, same_event, well_formed
 from kg.extract.model import Event, Span, TimeValue
-from kg.extract.roles import negated, reports, roles_of
+from kg.extract.roles import negated, reports, roles_of, setting_only
 from kg.extract.sentences import (
     ADDRESSING,
     FUTURE,
@@ -352,7 +352,9 @@ class EventFinder:
                 ]
                 agents = agents + story[: 2 - len(agents)]
         if kind == "Summit":
-            agents = [m for m in agents if m.key in named_inside(sentence, trigger_at, trigger_end)] or agents
+            inside = [m for m in agents if m.key in named_inside(sentence, trigger_at, trigger_end)]
+            # "a meeting on the sidelines of the BRICS Summit": the summit is where the meeting is, not whose
+            agents = inside or ([] if setting_only(sentence.doc, trigger_at, trigger_end) else agents)
         participants = [m.key for m in agents if m.key not in hosts + mediators]
         group = self.subject_group(sentence, before, trigger_at, persons=kind in _ENCOUNTERS)
         if group:

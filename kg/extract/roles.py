@@ -66,6 +66,18 @@ def negated(doc: Doc, start: int, end: int) -> bool:
     )
 
 
+def setting_only(doc: Doc | None, start: int, end: int) -> bool:
+    """Return whether a noun trigger only says where something else happened ("on the sidelines of the summit",
+    "at the summit", "during the talks"): the object of a preposition, not an argument of a clause of its own."""
+    words = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
+    if words is None:
+        return False
+    root = words.root
+    while root.dep_ in ("compound", "conj") and root.head is not root:
+        root = root.head
+    return root.dep_ == "pobj" and root.head.lower_ in ("of", "at", "during", "on", "ahead", "before", "after")
+
+
 def reports(doc: Doc, verb_start: int, verb_end: int, start: int, end: int) -> bool:
     """Return whether the reporting verb at `verb_start`–`verb_end` has the words at `start`–`end` in the clause
     it reports ("X will hold a meeting, Misri said"), not beside it ("they reiterated … in a phone call")."""
