@@ -29,7 +29,7 @@ def event_label(event: Event, gazetteer: Gazetteer, place_label: str | None = No
 
     def name(key: str) -> str:
         entity = gazetteer.entities.get(key)
-        return entity.label if entity else key.partition("/")[2].replace("-", " ").title()
+        return entity.label if entity else _title_of_slug(key.partition("/")[2])
 
     place = place_label or (name(event.place) if event.place in gazetteer.entities else None)
     border = place is not None and place.endswith(" border")
@@ -50,3 +50,12 @@ def event_label(event: Event, gazetteer: Gazetteer, place_label: str | None = No
     if event.date:
         label += f" ({event.date.value})"
     return label
+
+
+_LOWER_WORDS = {"of", "and", "the", "on", "for", "in", "at", "to", "with", "between", "de", "del", "al"}
+
+
+def _title_of_slug(slug: str) -> str:
+    """Return a readable name from an entity slug: "ministry-of-foreign-affairs-of-armenia" → "Ministry of …"."""
+    words = slug.split("-")
+    return " ".join(w if i and w in _LOWER_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
