@@ -24,11 +24,11 @@ DEV = TESTS / "dev"
 # Seeds: the figures the product promises (issue 8: entities 0.90, events 0.85, quotes 0.95, all 16 merges).
 # Dates are held at the level measured: the gold dates each report at its own article's precision, while one
 # node per real event carries the finest date any report gives, so merged reports can never all be exact.
-SEED_FLOORS = {"entities_f1": 0.90, "events_f1": 0.85, "quotes_f1": 0.95, "dates_exact": 0.78}
+SEED_FLOORS = {"entities_f1": 0.90, "events_f1": 0.90, "quotes_f1": 0.98, "dates_exact": 0.80}
 MIN_MERGES = 16
 # Development set, all sixteen articles published: floors at the level measured now. The figures the product
 # aims for (entities 0.85, events 0.70, quotes 0.80, dates 0.75) are not all reached yet (see CHANGELOG).
-DEV_FLOORS = {"entities_f1": 0.80, "events_f1": 0.68, "quotes_f1": 0.84, "dates_exact": 0.33}
+DEV_FLOORS = {"entities_f1": 0.81, "events_f1": 0.69, "quotes_f1": 0.85, "dates_exact": 0.35}
 
 
 def _score(release: Path, gold: Path) -> dict[str, str]:
