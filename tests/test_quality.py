@@ -21,9 +21,9 @@ SCORER = TESTS / "gold" / "kg_score.py"
 ENTITIES = TESTS / "data" / "reference-entities.tsv"
 DEV = TESTS / "dev"
 
-# Seeds: the figures the product promises (issue 8: entities 0.90, events 0.85, quotes 0.95, all 16 merges).
-# Dates are held at the level measured: the gold dates each report at its own article's precision, while one
-# node per real event carries the finest date any report gives, so merged reports can never all be exact.
+# Seeds: at or above the figures the product promises (entities 0.90, events 0.85, quotes 0.95, all 16 merges),
+# raised to just under the level measured. Dates have the least room: the gold dates each report at its own
+# article's precision, while one node per real event carries the finest date any report gives.
 SEED_FLOORS = {"entities_f1": 0.90, "events_f1": 0.90, "quotes_f1": 0.98, "dates_exact": 0.80}
 MIN_MERGES = 16
 # Development set, all sixteen articles published: floors at the level measured now. The figures the product
