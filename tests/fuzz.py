@@ -184,7 +184,8 @@ accepts = st.one_of(
             "",
         ]
     ),
-    st.text(max_size=20).filter(lambda t: t.isprintable() and t.isascii()),
+    # What `requests` lets a client send: printable ASCII, no whitespace at either end.
+    st.text(max_size=20).filter(lambda t: t.isprintable() and t.isascii() and t == t.strip()),
 )
 content_types = st.sampled_from(
     [
@@ -241,7 +242,7 @@ paths = st.one_of(
         lambda p: p[0] + urllib.parse.quote(p[1], safe="/.%")
     ),
 )
-header_values = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=24)
+header_values = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=24).map(str.strip)
 
 
 @st.composite
@@ -293,6 +294,7 @@ class Tally:
     sent: int = 0
     statuses: collections.Counter = field(default_factory=collections.Counter)
     server_errors: list[tuple[FuzzRequest, int, str]] = field(default_factory=list)
+    unanswered: list[FuzzRequest] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, request: FuzzRequest, status: int, body: bytes) -> None:
@@ -300,6 +302,8 @@ class Tally:
         with self.lock:
             self.sent += 1
             self.statuses[status] += 1
+            if status == 0:
+                self.unanswered.append(request)
             documented = status == 503 and any(kind.encode() in body for kind in DOCUMENTED_503)
             if status >= 500 and not documented:
                 self.server_errors.append((request, status, body[:300].decode("utf-8", "replace")))
@@ -384,6 +388,9 @@ def main() -> None:
     print(f"undocumented 5xx: {len(tally.server_errors)}")
     for request, status, body in tally.server_errors[:15]:
         print(status, request, body[:200].replace("\n", " "))
+    print(f"unanswered: {len(tally.unanswered)}")
+    for request in tally.unanswered[:15]:
+        print(request)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,11 @@ def client(endpoint: str, form: str, return_format: str, method: str) -> SPARQLW
 
 def check_answer(form: str, media_type: str, body: bytes) -> None:
     """Check the answer of `form` whatever format the server chose for it."""
+    if media_type == "text/csv":  # lossy (no term types), so no parser reads it back: compare the text
+        lines = body.decode().split("\r\n")
+        expected = {"ASK": ["true"], "SELECT": ["c", *sorted(map(str, COUNTRIES))]}[form]
+        assert [lines[0], *sorted(line for line in lines[1:] if line)] == expected
+        return
     if form in ("SELECT", "ASK"):
         result = ox.parse_query_results(body, ox.QueryResultsFormat.from_media_type(media_type))
         if form == "ASK":
