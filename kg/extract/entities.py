@@ -102,9 +102,10 @@ class EntityFinder:
         """Return the government, ministries and parliament of a state named as such ("the Armenian government",
         "Armenia's foreign ministry", "the Ministry of Foreign Affairs of Armenia"), as organisations of their own."""
         taken = [(m.start, m.end) for m in found]
+        text = doc.text  # built anew on every access
         out = []
         for mention in (m for m in found if m.kind == "Country"):
-            named = _body_of(doc.text, mention)
+            named = _body_of(text, mention)
             if named is None:
                 continue
             start, end, words = named
@@ -114,7 +115,7 @@ class EntityFinder:
             state = self.gazetteer.entities[mention.key]
             label = f"{_BODY_LABELS[words.lower()]} of {state.label}"
             key = f"organization/{slugify(label)}"
-            alts = {doc.text[start:end]} - {label}
+            alts = {text[start:end]} - {label}
             if end > mention.end:  # "Armenia's foreign ministry" is also the "Armenian Foreign Ministry"
                 alts |= {f"{d} {words}".title() for d in state.demonyms[:1]}
             known = entities.get(key)

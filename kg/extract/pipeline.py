@@ -30,6 +30,25 @@ def newline_sentences(doc: Doc) -> Doc:
     return doc
 
 
+@Language.component("lemma_norms")
+def lemma_norms(doc: Doc) -> Doc:
+    """Set each token's NORM to its lower-cased lemma, so that rule patterns match lemmas whatever the case
+    ("Summit" in a headline is the lemma summit). It runs last: the trained components have read NORM already."""
+    for token in doc:
+        token.norm_ = token.lemma_.lower()
+    return doc
+
+
+def lemma_as_norm(token: dict) -> dict:
+    """Turn a pattern token's LEMMA constraint into one on NORM, the lower-cased lemma (see `lemma_norms`)."""
+    if "LEMMA" not in token:
+        return token
+    rest = {k: v for k, v in token.items() if k != "LEMMA"}
+    lemma = token["LEMMA"]
+    value = {"IN": [w.lower() for w in lemma["IN"]]} if isinstance(lemma, dict) else lemma.lower()
+    return {**rest, "NORM": value}
+
+
 @lru_cache(maxsize=4)
 def load_pipeline(name: str) -> Language:
     """Return the installed spaCy pipeline `name`, with line breaks ending sentences."""
@@ -44,6 +63,7 @@ def load_pipeline(name: str) -> Language:
     if missing:
         raise ConfigError(f"KG_SPACY_MODEL={name!r}: the pipeline has no {', '.join(missing)}")
     nlp.add_pipe("newline_sentences", before="parser")
+    nlp.add_pipe("lemma_norms", last=True)
     _keep_domain_names_whole(nlp)
     return nlp
 

@@ -40,6 +40,7 @@ from spacy.vocab import Vocab
 from kg.errors import ConfigError
 from kg.extract.entities import Found
 from kg.extract.model import Event, Quote, Span
+from kg.extract.pipeline import lemma_as_norm
 from kg.reference import fold
 
 SPEECH_FILE = "patterns/speech.jsonl"
@@ -215,21 +216,12 @@ def speech_patterns() -> tuple[dict, ...]:
 
 @lru_cache(maxsize=4)
 def speech_matcher(vocab: Vocab) -> Matcher:
-    """Return a Matcher of the speech patterns, comparing LEMMA values with the lower-cased lemma."""
-    if not Token.has_extension("lower_lemma"):
-        Token.set_extension("lower_lemma", getter=lambda token: token.lemma_.lower())
+    """Return a Matcher of the speech patterns, comparing LEMMA values with the lower-cased lemma (NORM)."""
     matcher = Matcher(vocab)
     for row in speech_patterns():
-        pattern = [_lemma_folded(token) for token in row["pattern"]]
+        pattern = [lemma_as_norm(token) for token in row["pattern"]]
         matcher.add(row["label"], [pattern])
     return matcher
-
-
-def _lemma_folded(token: dict) -> dict:
-    if "LEMMA" not in token:
-        return token
-    rest = {k: v for k, v in token.items() if k != "LEMMA"}
-    return {**rest, "_": {"lower_lemma": token["LEMMA"].lower()}}
 
 
 # --- the article being read ---------------------------------------------------------------------------------------

@@ -14,16 +14,15 @@ from importlib import resources
 
 from spacy.matcher import Matcher
 from spacy.schemas import validate_token_pattern
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from kg.errors import ConfigError
 from kg.extract.kinds import KINDS
+from kg.extract.pipeline import lemma_as_norm
 
 PATTERNS_FILE = "patterns/events.jsonl"
 HAPPENING = "HAPPENING"
-if not Token.has_extension("lemma_lower"):
-    Token.set_extension("lemma_lower", getter=lambda token: token.lemma_.lower())
 
 
 @dataclass(frozen=True)
@@ -74,18 +73,19 @@ class TriggerMatcher:
         self.matcher = Matcher(vocab)
         for row in load_patterns():
             label = f"{row['label']}:weak" if row.get("weak") else row["label"]
-            self.matcher.add(label, [[_case_free(token) for token in row["pattern"]]])
+            self.matcher.add(label, [[lemma_as_norm(token) for token in row["pattern"]]])
 
     def __call__(self, doc: Doc) -> list[Trigger]:
         """Return the triggers of `doc` in text order; weak ones only where a verb of happening shares the sentence."""
         by_label: dict[str, list] = {}
         for match_id, start, end in self.matcher(doc):
             by_label.setdefault(doc.vocab.strings[match_id], []).append(doc[start:end])
-        happening = {span.sent.start for span in by_label.pop(HAPPENING, [])}
+        sentence_of = _sentence_starts(doc)
+        happening = {sentence_of[span.start] for span in by_label.pop(HAPPENING, [])}
         by_kind: dict[str, list] = {}  # a weak match inside a strong one of its kind ("held talks") is one trigger
         for label, spans in by_label.items():
             kind, _, weak = label.partition(":")
-            by_kind.setdefault(kind, []).extend(s for s in spans if not weak or s.sent.start in happening)
+            by_kind.setdefault(kind, []).extend(s for s in spans if not weak or sentence_of[s.start] in happening)
         out = [
             Trigger(k, s.start_char, s.end_char, s.text) for k, spans in by_kind.items() for s in filter_spans(spans)
         ]
@@ -106,12 +106,10 @@ def _without_generic_overlaps(triggers: list[Trigger]) -> list[Trigger]:
     ]
 
 
-def _case_free(token: dict) -> dict:
-    """Match a LEMMA constraint on the lower-cased lemma, so a capitalised word ("Summit") matches too."""
-    if "LEMMA" not in token:
-        return token
-    out = {k: v for k, v in token.items() if k != "LEMMA"}
-    lemma = token["LEMMA"]
-    value = {"IN": [w.lower() for w in lemma["IN"]]} if isinstance(lemma, dict) else lemma.lower()
-    out["_"] = {"lemma_lower": value}
-    return out
+def _sentence_starts(doc: Doc) -> list[int]:
+    """Return, for every token, where its sentence starts (`span.sent` walks the document on every call)."""
+    starts = [0] * len(doc)
+    for sentence in doc.sents:
+        for i in range(sentence.start, sentence.end):
+            starts[i] = sentence.start
+    return starts
