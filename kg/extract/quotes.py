@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -741,7 +741,8 @@ def _quotes(region: QuoteRegion, verb: Token | None, speakers: list[str], said_a
         first, last = _sentence_bounds(doc, start), _sentence_bounds(doc, max(start, end - 1))
         begin, finish = min(first[0], start), max(last[1], end)
         if verb is not None and _paragraph_start(text, verb.idx) == _paragraph_start(text, start):
-            begin, finish = min(begin, verb.sent.start_char), max(finish, verb.sent.end_char)
+            sentence = _sentence_bounds(doc, verb.idx)
+            begin, finish = min(begin, sentence[0]), max(finish, sentence[1])
         begin, finish = _trimmed(text, begin, finish)
         evidence = Span(begin, finish, text[begin:finish])
         out.append(Quote(speakers[0], words, evidence, said_at, co_speakers=list(speakers[1:])))
@@ -749,8 +750,12 @@ def _quotes(region: QuoteRegion, verb: Token | None, speakers: list[str], said_a
 
 
 def _sentence_bounds(doc: Doc, offset: int) -> tuple[int, int]:
-    token = next((t for t in doc if t.idx + len(t.text) > offset), doc[-1])
-    return token.sent.start_char, token.sent.end_char
+    """Return the character bounds of the sentence holding `offset` (`Token.sent` walks the document each call)."""
+    bounds = doc.user_data.get("sentence_bounds")
+    if bounds is None:
+        bounds = doc.user_data["sentence_bounds"] = [(s.start_char, s.end_char) for s in doc.sents]
+    index = bisect_right([end for _, end in bounds], offset)
+    return bounds[min(index, len(bounds) - 1)]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
