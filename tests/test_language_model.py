@@ -105,7 +105,9 @@ def test_the_pipeline_runs_the_components_the_extractor_reads(nlp):
         "attribute_ruler",
         "lemmatizer",
         "ner",
+        "lemma_norms",
     ]
+    assert [t.norm_ for t in doc if t.dep_ == "ROOT"] == ["meet"]  # NORM holds the lower-cased lemma
     assert {(ent.text, ent.label_) for ent in doc.ents} >= {("Chile", "GPE"), ("Nairobi", "GPE")}
     assert [t.lemma_ for t in doc if t.dep_ == "ROOT"] == ["meet"]
 
