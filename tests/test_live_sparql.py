@@ -131,7 +131,16 @@ def test_deep_nesting_gets_400_and_gunicorn_stays_up(endpoint, server, query):
     assert requests.get(endpoint, params={"query": COUNT}, timeout=5).ok
 
 
+def wait_for_loaded_workers(server, count: int = 2) -> None:
+    """Wait until /healthz says the query workers are loaded (a query arriving before waits for them)."""
+    deadline = time.monotonic() + 60
+    while requests.get(server.url + "/healthz", timeout=5).json()["queries"]["workers"] < count:
+        assert time.monotonic() < deadline, "the query workers did not load"
+        time.sleep(0.2)
+
+
 def test_timeout_503_and_healthz_answers_while_queries_run(endpoint, server):
+    wait_for_loaded_workers(server)
     results = {}
 
     def slow(name):
@@ -154,7 +163,7 @@ def test_timeout_503_and_healthz_answers_while_queries_run(endpoint, server):
     for response, seconds in results.values():
         assert response.status_code == 503
         assert response.json()["type"] == "query-timeout"
-        assert seconds < 3.0
+        assert seconds < 5.0  # stopped at the 2 s limit, not the 30 s default (on a busy machine)
 
 
 def test_uri_too_long_is_414(endpoint):

@@ -171,10 +171,21 @@ class Worker:
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
     def demote(self) -> None:
-        """Give the child the lowest CPU priority, so that a long query yields the CPU to short ones."""
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, self.process.pid, LOWEST_PRIORITY)
+        """Give the child the lowest CPU priority, so that a long query yields the CPU to short ones.
+
+        Linux keeps a nice value per thread, and the query runs in a thread of its own: each is demoted.
+        """
+        for thread in self.threads():
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, thread, LOWEST_PRIORITY)
         self.demoted = True
+
+    def threads(self) -> list[int]:
+        """Return the ids of the child's threads (its process id alone where /proc cannot tell)."""
+        try:
+            return [int(name) for name in os.listdir(f"/proc/{self.process.pid}/task")]
+        except OSError:
+            return [self.process.pid]
 
     def kill(self) -> None:
         """Stop the child at once and reap it."""
