@@ -186,7 +186,7 @@ class EntityFinder:
         if published is None:
             return []
         out = []
-        for match in self._role.finditer(text):
+        for match in self._title_phrases(text):
             if re.match(r"\s+(?:[A-Z][\w’'.-]+\s+){0,2}[A-Z][\w’'-]+", text[match.end() :]) and _names_follow(
                 text, match.end(), found
             ):
@@ -200,6 +200,16 @@ class EntityFinder:
             if holder:
                 out.append(Found(match.start(), match.end(), holder, "Person", "title"))
         return out
+
+    def _title_phrases(self, text: str):
+        """Yield the "his Azerbaijani counterpart" phrases of `text`: the long pattern is tried only in the few words
+        before each title word, not over the whole text (its alternation of every state name is slow to scan)."""
+        last_end = 0
+        for title in _TITLE_WORD.finditer(text):
+            match = self._role.search(text, max(last_end, title.start() - 80), title.end())
+            if match is not None and match.end() == title.end():
+                last_end = match.end()
+                yield match
 
     def _country_of(self, word: str) -> str | None:
         word = re.sub(r"(’s|'s)$", "", word)
@@ -337,11 +347,19 @@ def _literal_place(text: str, start: int, end: int) -> bool:
     return False
 
 
+_TITLE_WORD = re.compile(
+    r"\b(?:counterparts?|"
+    + "|".join(re.escape(t) for t in sorted(lexicon.OFFICE_TITLES, key=len, reverse=True))
+    + r")\b",
+    re.I,
+)
+
+
 def _role_pattern(modifiers: set[str]) -> re.Pattern:
     who = "|".join(re.escape(m) for m in sorted(modifiers, key=len, reverse=True))
     titles = "|".join(re.escape(t) for t in sorted(lexicon.OFFICE_TITLES, key=len, reverse=True))
     return re.compile(
-        rf"\b(?:(?:his|her|their|the)\s+)?(?P<who>(?:{who})(?:’s|'s)?)\s+(?P<title>counterparts?|{titles})\b",
+        rf"\b(?:(?:his|her|their|the)\s+)?(?P<who>(?:{who})(?:’s|'s)?)\s+(?P<title>counterparts?|{titles})\b\Z",
         re.I,
     )
 
