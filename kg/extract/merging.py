@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kg.extract import lexicon
-from kg.extract.kinds import ENCOUNTER, kind_of, of_family
+from kg.extract.kinds import ARMED, ENCOUNTER, kind_of, of_family
 from kg.extract.model import Event
 from kg.extract.sentences import unique
 from kg.reference import Gazetteer
@@ -15,9 +15,15 @@ def part_of_named(event: Event, named: list[Event]) -> bool:
     """Return whether a trigger event is a named happening the same sentence names ("a 44-day war in 2020")."""
     if event.key in {n.key for n in named}:
         return False
-    family = {"War": "armed", "MilitaryOperation": "armed", "Summit": "Summit"}
-    kind = family.get(event.kind)
-    return kind is not None and any(family.get(n.kind) == kind for n in named)
+    kind = _named_family(event.kind)
+    return kind is not None and any(_named_family(n.kind) == kind for n in named)
+
+
+def _named_family(kind: str) -> str | None:
+    """Return what a trigger and a named happening must share to be one: armed events, or summits."""
+    if kind_of(kind).family == ARMED:
+        return ARMED
+    return kind if kind == "Summit" else None
 
 
 _ENCOUNTERS = of_family(ENCOUNTER)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Collection
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 
 from kg.errors import ConfigError
@@ -47,6 +50,32 @@ def lemma_as_norm(token: dict) -> dict:
     lemma = token["LEMMA"]
     value = {"IN": [w.lower() for w in lemma["IN"]]} if isinstance(lemma, dict) else lemma.lower()
     return {**rest, "NORM": value}
+
+
+def read_pattern_rows(text: str, source: str, labels: Collection[str] | None = None) -> list[dict]:
+    """Return the `{"label": …, "pattern": […]}` rows of a JSON-lines patterns text; a bad line (not JSON, no
+    label or pattern, a label outside `labels`, a pattern spaCy's Matcher refuses) raises ConfigError at its line."""
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ConfigError(f"{source}:{number}: not JSON ({error.msg}, column {error.colno})") from None
+        if not isinstance(row, dict) or not isinstance(row.get("label"), str) or not _is_pattern(row.get("pattern")):
+            raise ConfigError(f'{source}:{number}: expected {{"label": …, "pattern": [token objects]}}')
+        if labels is not None and row["label"] not in labels:
+            raise ConfigError(f"{source}:{number}: unknown event kind {row['label']!r}")
+        problems = validate_token_pattern(row["pattern"])
+        if problems:
+            raise ConfigError(f"{source}:{number}: not a spaCy Matcher pattern: {'; '.join(problems)}")
+        rows.append(row)
+    return rows
+
+
+def _is_pattern(pattern) -> bool:
+    return isinstance(pattern, list) and bool(pattern) and all(isinstance(token, dict) for token in pattern)
 
 
 @lru_cache(maxsize=4)

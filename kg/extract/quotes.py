@@ -26,7 +26,6 @@ named gives no quote.
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -37,10 +36,9 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
-from kg.errors import ConfigError
 from kg.extract.entities import Found
 from kg.extract.model import Event, Quote, Span
-from kg.extract.pipeline import lemma_as_norm
+from kg.extract.pipeline import lemma_as_norm, read_pattern_rows
 from kg.reference import fold
 
 SPEECH_FILE = "patterns/speech.jsonl"
@@ -201,17 +199,8 @@ def mask_quotes(text: str, regions: list[QuoteRegion]) -> str:
 @lru_cache(maxsize=1)
 def speech_patterns() -> tuple[dict, ...]:
     """Return the rows of patterns/speech.jsonl: speech, naming and quoting verbs, documents and group nouns."""
-    source = resources.files("kg.extract").joinpath(SPEECH_FILE)
-    rows = []
-    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            rows.append({"label": str(row["label"]), "pattern": list(row["pattern"])})
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{SPEECH_FILE}:{number}: not a pattern row with a label and a pattern ({exc})") from None
-    return tuple(rows)
+    text = resources.files("kg.extract").joinpath(SPEECH_FILE).read_text(encoding="utf-8")
+    return tuple(read_pattern_rows(text, SPEECH_FILE))
 
 
 @lru_cache(maxsize=4)

@@ -8,18 +8,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from importlib import resources
 
 from spacy.matcher import Matcher
-from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from kg.errors import ConfigError
 from kg.extract.kinds import KINDS
-from kg.extract.pipeline import lemma_as_norm
+from kg.extract.pipeline import lemma_as_norm, read_pattern_rows
 
 PATTERNS_FILE = "patterns/events.jsonl"
 HAPPENING = "HAPPENING"
@@ -42,28 +39,8 @@ def load_patterns() -> list[dict]:
 
 
 def parse_patterns(text: str, source: str) -> list[dict]:
-    """Return the patterns of a JSON-lines text; a bad line raises ConfigError naming `source` and its line."""
-    rows = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ConfigError(f"{source}:{number}: not JSON ({error.msg}, column {error.colno})") from None
-        if not isinstance(row, dict) or not _is_pattern(row.get("pattern")):
-            raise ConfigError(f'{source}:{number}: expected {{"label": …, "pattern": [token objects]}}')
-        if row.get("label") not in KINDS and row.get("label") != HAPPENING:
-            raise ConfigError(f"{source}:{number}: unknown event kind {row.get('label')!r}")
-        problems = validate_token_pattern(row["pattern"])
-        if problems:
-            raise ConfigError(f"{source}:{number}: not a spaCy Matcher pattern: {'; '.join(problems)}")
-        rows.append(row)
-    return rows
-
-
-def _is_pattern(pattern) -> bool:
-    return isinstance(pattern, list) and bool(pattern) and all(isinstance(token, dict) for token in pattern)
+    """Return the trigger patterns of a JSON-lines text; a bad line raises ConfigError naming `source` and its line."""
+    return read_pattern_rows(text, source, {*KINDS, HAPPENING})
 
 
 class TriggerMatcher:
