@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
+from anyascii import anyascii
 from rdflib import Namespace, URIRef
 
 DIP = Namespace("https://w3id.org/diplomacy-kg/ontology#")
@@ -15,10 +17,23 @@ _FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "
 
 
 def slugify(text: str) -> str:
-    """Fold `text` to lower-case ASCII words joined by hyphens."""
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    """Fold `text` to lower-case ASCII words joined by hyphens, transliterating letters of other scripts."""
+    text = "".join(map(_ascii, text.translate(_FOLD))).lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def _ascii(char: str) -> str:
+    """Return `char` without its accents; a letter that has no ASCII base ("日", "Ə") transliterated, in a word
+    of its own so that "日本" gives "ri-ben"; punctuation with no ASCII form dropped, as it always was."""
+    folded = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+    if folded or not char.isalnum():
+        return folded
+    return f"{anyascii(char)} " if unicodedata.category(char) == "Lo" else anyascii(char)
+
+
+def article_slug(identifier: str) -> str:
+    """Return the IRI name of an article: its identifier as a slug, or a stable hash when no letter is left."""
+    return slugify(identifier) or "article-" + hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:12]
 
 
 class IRIs:
@@ -33,11 +48,11 @@ class IRIs:
 
     def article(self, identifier: str) -> URIRef:
         """Return the IRI of the article with this identifier (file stem)."""
-        return self.entity("article", slugify(identifier))
+        return self.entity("article", article_slug(identifier))
 
     def article_graph(self, identifier: str) -> URIRef:
         """Return the named graph holding what one article supports."""
-        return URIRef(f"{self.base}graph/article/{slugify(identifier)}")
+        return URIRef(f"{self.base}graph/article/{article_slug(identifier)}")
 
     def graph(self, name: str) -> URIRef:
         """Return a fixed named graph: reference, ontology, shapes, build."""

@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 import kg
 from kg.extract.model import Event, Extraction, Quote, Relation, Span, TimeValue
-from kg.ids import DIP, DIPST, IRIs, slugify
+from kg.ids import DIP, DIPST, IRIs, article_slug
 from kg.terms import PREFIXES, SCHEMA
 
 _DATATYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
@@ -78,7 +78,7 @@ class Mapper:
         article = extraction.article
         node = self.iris.article(article.identifier)
         self.add_article(graph, node, extraction)
-        slug = slugify(article.identifier)
+        slug = article_slug(article.identifier)
         counter = _Counter(slug)
         event_iris = [self.add_event(graph, node, event, counter) for event in extraction.events]
         for quote in extraction.quotes:

@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from kg.extract import lexicon
@@ -43,15 +44,20 @@ _MONTH_NAMES = (
 )
 
 
-def resolve_events(extractions: list[Extraction], gazetteer: Gazetteer | None = None) -> None:
+Progress = Callable[[str, int, int], None]
+
+
+def resolve_events(
+    extractions: list[Extraction], gazetteer: Gazetteer | None = None, progress: Progress | None = None
+) -> None:
     """Give every event a stable key shared by all reports of the same real event; complete their dates."""
     gazetteer = gazetteer or _reference_gazetteer()
     stands_for = _countries_of_people(gazetteer)
     named = {k.partition("/")[2] for k in gazetteer.entities if k.startswith("event/")}
-    clusters = _cluster(extractions, named, stands_for)
+    clusters = _cluster(extractions, named, stands_for, progress)
     if _infer_anchors(extractions, clusters, gazetteer):
         _link_happenings(extractions, gazetteer)
-        clusters = _cluster(extractions, named, stands_for)
+        clusters = _cluster(extractions, named, stands_for, progress)
     _assign(clusters, named)
 
 
@@ -86,7 +92,10 @@ def _reports(extractions: list[Extraction]) -> list[tuple[str, Event]]:
 
 
 def _cluster(
-    extractions: list[Extraction], named_keys: set[str], stands_for: dict[str, set[str]]
+    extractions: list[Extraction],
+    named_keys: set[str],
+    stands_for: dict[str, set[str]],
+    progress: Progress | None = None,
 ) -> list[list[tuple[str, Event]]]:
     named: dict[str, list] = {}
     clusters: list[list[tuple[str, Event]]] = []
@@ -94,7 +103,9 @@ def _cluster(
     # condition of `_compatible`, so clustering stays near linear in the number of reports.
     index: dict[tuple, list[int]] = {}
     reports = sorted(_reports(extractions), key=lambda r: (-_precision(r[1]), r[0], r[1].evidence.start))
-    for article, event in reports:
+    for done, (article, event) in enumerate(reports, start=1):
+        if progress and (done % 500 == 0 or done == len(reports)):
+            progress("matching", done, len(reports))
         if event.key in named_keys:
             named.setdefault(event.key, []).append((article, event))
             continue
