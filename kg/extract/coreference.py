@@ -17,7 +17,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from kg.extract import lexicon
 from kg.extract.dates import WEEKDAYS, find_time_expressions, month_number, resolve
@@ -97,31 +97,88 @@ def _cluster(
     stands_for: dict[str, set[str]],
     progress: Progress | None = None,
 ) -> list[list[tuple[str, Event]]]:
+    """Group the reports of one real event: each report joins the first cluster all of whose reports it is
+    `_compatible` with and none of which comes from its own article, in the order of `_report_order`.
+
+    Two shortcuts keep this near linear in the number of reports and give exactly the clusters of comparing
+    every pair. Blocking: a report is compared only with clusters whose first report shares one of its keys (a
+    condition of `_compatible`), and a dated report only with those whose first report is of its year or
+    undated (two dates agree only within one year). Signatures: `_compatible` reads nothing of a report but its
+    signature, so a cluster is checked once per distinct signature it holds — syndicated copies of one report
+    are many reports and one signature.
+    """
     named: dict[str, list] = {}
-    clusters: list[list[tuple[str, Event]]] = []
-    # Blocking: a report is compared only with clusters whose first report shares one of its keys, a
-    # condition of `_compatible`, so clustering stays near linear in the number of reports.
-    index: dict[tuple, list[int]] = {}
-    reports = sorted(_reports(extractions), key=lambda r: (-_precision(r[1]), r[0], r[1].evidence.start))
+    clusters: list[_Cluster] = []
+    by_party: dict[tuple, list[int]] = {}
+    by_year: dict[tuple, list[int]] = {}
+    reports = sorted(_reports(extractions), key=_report_order)
     for done, (article, event) in enumerate(reports, start=1):
         if progress and (done % 500 == 0 or done == len(reports)):
             progress("matching", done, len(reports))
         if event.key in named_keys:
             named.setdefault(event.key, []).append((article, event))
             continue
-        keys = _blocking_keys(event, stands_for)
-        candidates = sorted({i for k in keys for i in index.get(k, ())})
+        keys, year, signature = _blocking_keys(event, stands_for), _year(event), _Signature.of(event)
+        index = by_party if year is None else by_year
+        found = {i for k in keys for y in {year, None} for i in index.get(k if year is None else (k, y), ())}
         fits = (
-            i for i in candidates if all(a != article and _compatible(event, e, stands_for) for a, e in clusters[i])
+            i
+            for i in sorted(found)
+            if article not in clusters[i].articles
+            and all(_compatible(event, other.event, stands_for) for other in clusters[i].signatures)
         )
         chosen = next(fits, None)
         if chosen is None:
+            chosen = len(clusters)
+            clusters.append(_Cluster())
             for key in keys:
-                index.setdefault(key, []).append(len(clusters))
-            clusters.append([(article, event)])
-        else:
-            clusters[chosen].append((article, event))
-    return [*named.values(), *clusters]
+                by_party.setdefault(key, []).append(chosen)
+                by_year.setdefault((key, year), []).append(chosen)
+        clusters[chosen].add(article, event, signature)
+    return [*named.values(), *(c.reports for c in clusters)]
+
+
+def _report_order(report: tuple[str, Event]) -> tuple:
+    """Order reports most precisely dated first, then by article and position, so clustering is deterministic."""
+    article, event = report
+    return -_precision(event), article, event.evidence.start
+
+
+def _year(event: Event) -> str | None:
+    return event.date.value[:4] if event.date and len(event.date.value) >= 4 else None
+
+
+@dataclass(frozen=True)
+class _Signature:
+    """What `_compatible` reads of a report; reports with equal signatures are compatible with the same others."""
+
+    kind: str
+    status: str
+    place: str | None
+    agents: frozenset[str]
+    date: str | None
+    time_expression: str | None
+    event: Event = field(compare=False, hash=False)
+
+    @classmethod
+    def of(cls, event: Event) -> _Signature:
+        agents = frozenset(k for k in [*event.participants, *event.hosts] if k.startswith(("person/", "country/")))
+        date = event.date.value if event.date else None
+        return cls(event.kind, event.status, event.place, agents, date, event.time_expression, event)
+
+
+@dataclass
+class _Cluster:
+    """The reports grouped so far as one event, with their articles and distinct signatures."""
+
+    reports: list[tuple[str, Event]] = field(default_factory=list)
+    articles: set[str] = field(default_factory=set)
+    signatures: dict[_Signature, None] = field(default_factory=dict)
+
+    def add(self, article: str, event: Event, signature: _Signature) -> None:
+        self.reports.append((article, event))
+        self.articles.add(article)
+        self.signatures.setdefault(signature)
 
 
 def _blocking_keys(event: Event, stands_for: dict[str, set[str]]) -> set[tuple]:
