@@ -65,6 +65,8 @@ def extract(
     articles: list[Article], reference: Graph, settings: dict, progress: Progress | None = None
 ) -> list[Extraction]:
     """Run the extractor (the trained pipeline of `settings`) over `articles`."""
+    if progress:
+        progress("extracting", 0, len(articles))  # loading the trained pipeline takes a while
     extractor = RuleExtractor(reference, settings["SPACY_MODEL"])
     return list(_counted(extractor.pipe(articles), len(articles), progress))
 
@@ -77,8 +79,12 @@ def map_extractions(
     # extractor's output, so what a held-back article said leaves no trace in the merged events of the others.
     resolved = copy.deepcopy(extractions)
     resolve_events(resolved, progress=progress)
+    if progress:
+        progress("mapping", 0, 1)
     mapper = Mapper(settings["BASE_IRI"])
     dataset = mapper.dataset(resolved, reference, load_turtle(ONTOLOGY_FILE), load_turtle(SHAPES_FILE))
+    if progress:
+        progress("mapping", 1, 1)
     build.ended = dt.datetime.now(dt.UTC)
     mapper.add_build(dataset, build, [x.article.identifier for x in extractions])
     return dataset

@@ -241,6 +241,8 @@ class ProgressBars:
             self.bar = tqdm(desc=stage, total=total or None, file=self.stream, leave=True)
         self.bar.n = done
         self.bar.refresh()
+        if total and done >= total:  # a stage's time is its own, not the wait for the next one
+            self.close()
 
     def close(self) -> None:
         """Close the bar of the stage under way."""

@@ -303,7 +303,14 @@ def test_every_long_stage_of_a_build_reports_progress(tmp_path):
     settings = config.load({"DATA_DIR": str(tmp_path / "data")}, environ={})
     outcome = build_module.run_build([folder], settings, progress=lambda stage, done, total: stages.append(stage))
     assert outcome.exit_code == EXIT_OK
-    assert list(dict.fromkeys(stages)) == ["reading", "extracting", "matching", "validating", "publishing"]
+    assert list(dict.fromkeys(stages)) == [
+        "reading",
+        "extracting",
+        "matching",
+        "mapping",
+        "validating",
+        "publishing",
+    ]
 
 
 def test_reading_reports_a_file_that_vanished_between_listing_and_reading(tmp_path, monkeypatch):

@@ -57,6 +57,11 @@ def test_blocked_clustering_finds_the_clusters_of_comparing_every_pair(extractor
     expected = every_pair(extractions, named, stands_for)
     assert [[id(e) for _, e in c] for c in blocked] == [[id(e) for _, e in c] for c in expected]
     assert any(len(c) > 1 for c in blocked)
+    if corpus.startswith("generated"):  # reports of each kind the blocks treat apart: dated, undated with/without hint
+        reports = [e for _, e in coreference._reports(extractions)]
+        assert any(e.date and len(e.date.value) == 10 for e in reports)
+        assert any(not e.date and coreference._hint(e.time_expression) for e in reports)
+        assert any(not e.date and not e.time_expression and coreference._exact(e) for e in reports)
 
 
 def test_matching_reports_its_progress(extractor):

@@ -101,16 +101,14 @@ def _cluster(
     `_compatible` with and none of which comes from its own article, in the order of `_report_order`.
 
     Two shortcuts keep this near linear in the number of reports and give exactly the clusters of comparing
-    every pair. Blocking: a report is compared only with clusters whose first report shares one of its keys (a
-    condition of `_compatible`), and a dated report only with those whose first report is of its year or
-    undated (two dates agree only within one year). Signatures: `_compatible` reads nothing of a report but its
-    signature, so a cluster is checked once per distinct signature it holds — syndicated copies of one report
-    are many reports and one signature.
+    every pair. Blocking: a report is compared only with the clusters whose first report it could be
+    compatible with (`_Blocks`). Signatures: `_compatible` reads nothing of a report but its signature, so a
+    cluster is checked once per distinct signature it holds — syndicated copies of one report are many
+    reports and one signature.
     """
     named: dict[str, list] = {}
     clusters: list[_Cluster] = []
-    by_party: dict[tuple, list[int]] = {}
-    by_year: dict[tuple, list[int]] = {}
+    blocks = _Blocks(stands_for)
     reports = sorted(_reports(extractions), key=_report_order)
     for done, (article, event) in enumerate(reports, start=1):
         if progress and (done % 500 == 0 or done == len(reports)):
@@ -118,12 +116,9 @@ def _cluster(
         if event.key in named_keys:
             named.setdefault(event.key, []).append((article, event))
             continue
-        keys, year, signature = _blocking_keys(event, stands_for), _year(event), _Signature.of(event)
-        index = by_party if year is None else by_year
-        found = {i for k in keys for y in {year, None} for i in index.get(k if year is None else (k, y), ())}
         fits = (
             i
-            for i in sorted(found)
+            for i in blocks.candidates(event)
             if article not in clusters[i].articles
             and all(_compatible(event, other.event, stands_for) for other in clusters[i].signatures)
         )
@@ -131,10 +126,8 @@ def _cluster(
         if chosen is None:
             chosen = len(clusters)
             clusters.append(_Cluster())
-            for key in keys:
-                by_party.setdefault(key, []).append(chosen)
-                by_year.setdefault((key, year), []).append(chosen)
-        clusters[chosen].add(article, event, signature)
+            blocks.add(chosen, event)
+        clusters[chosen].add(article, event, _Signature.of(event))
     return [*named.values(), *(c.reports for c in clusters)]
 
 
@@ -144,8 +137,76 @@ def _report_order(report: tuple[str, Event]) -> tuple:
     return -_precision(event), article, event.evidence.start
 
 
-def _year(event: Event) -> str | None:
-    return event.date.value[:4] if event.date and len(event.date.value) >= 4 else None
+class _Blocks:
+    """Index clusters by what their first report offers, so that a report finds only those it may fit.
+
+    Every tag stands for one way `_compatible` can hold between a report and the first report of a cluster,
+    under a blocking key both share (class family, status, parties): two dates agree only within one year;
+    an undated report with a weekday or a month fits only dates of that weekday or month (or dates too coarse
+    to say); without a date or a hint it fits a dated one only if its kind happens once per pair; and two
+    undated reports match only if both are once-per-pair kinds or they agree on place, people and wording.
+    """
+
+    def __init__(self, stands_for: dict[str, set[str]]):
+        self.stands_for = stands_for
+        self.index: dict[tuple, list[int]] = {}
+
+    def add(self, cluster: int, first: Event) -> None:
+        """Index a new cluster under the tags of its first report."""
+        for key in _blocking_keys(first, self.stands_for):
+            for tag in self._offered(first):
+                self.index.setdefault((key, tag), []).append(cluster)
+
+    def candidates(self, event: Event) -> list[int]:
+        """Return, in order of creation, the clusters whose first report `event` may be compatible with."""
+        tags = self._sought(event)
+        keys = _blocking_keys(event, self.stands_for)
+        return sorted({i for key in keys for tag in tags for i in self.index.get((key, tag), ())})
+
+    @staticmethod
+    def _offered(event: Event) -> list[tuple]:
+        if event.date is None:
+            tags = [("year", None)]
+            if kind_of(event.kind).once_per_pair:
+                tags.append(("once",))
+            if _exact(event):
+                tags.append(("exact", _exact(event)))
+            return tags
+        value = event.date.value
+        tags = [("year", _year(value)), ("dated",)]
+        if len(value) == 10:
+            tags.append(("weekday", dt.date.fromisoformat(value).weekday()))
+        tags.append(("month", int(value[5:7])) if len(value) >= 7 else ("coarse",))
+        return tags
+
+    @staticmethod
+    def _sought(event: Event) -> list[tuple]:
+        if event.date is not None:
+            return [("year", _year(event.date.value)), ("year", None)]
+        once = kind_of(event.kind).once_per_pair
+        hint = _hint(event.time_expression)
+        if event.time_expression and hint is None:
+            tags = [("dated",)]
+        elif event.time_expression:
+            tags = [hint] if hint[0] == "weekday" else [hint, ("coarse",)]
+        else:
+            tags = [("dated",)] if once else []
+        if once:
+            tags.append(("once",))
+        if _exact(event):
+            tags.append(("exact", _exact(event)))
+        return tags
+
+
+def _year(value: str) -> str | None:
+    return value[:4] if len(value) >= 4 else None
+
+
+def _exact(event: Event) -> tuple | None:
+    """Return what two undated reports must share when their kind may recur: place, people and time wording."""
+    if not (event.place and _persons(event)):
+        return None
+    return event.place, frozenset(_persons(event)), (event.time_expression or "").lower()
 
 
 @dataclass(frozen=True)
@@ -250,16 +311,22 @@ def _dates_agree(x: str, y: str) -> bool:
 
 def _hint_fits(expression: str | None, value: str) -> bool:
     """Return whether an unresolved expression ("Tuesday", "in July") can name the date `value`."""
-    if not expression:
+    hint = _hint(expression)
+    if hint is None:
         return True
-    words = expression.lower()
+    if hint[0] == "weekday":
+        return len(value) == 10 and dt.date.fromisoformat(value).weekday() == hint[1]
+    return len(value) < 7 or int(value[5:7]) == hint[1]
+
+
+def _hint(expression: str | None) -> tuple[str, int] | None:
+    """Return the weekday (0 = Monday) or else the month an unresolved expression names, if any."""
+    words = (expression or "").lower()
     weekday = next((i for i, d in enumerate(WEEKDAYS) if d in words), None)
     if weekday is not None:
-        return len(value) == 10 and dt.date.fromisoformat(value).weekday() == weekday
+        return "weekday", weekday
     month = next((i for i, m in enumerate(_MONTH_NAMES, start=1) if re.search(rf"\b{m[:3]}", words)), None)
-    if month is not None and len(value) >= 7:
-        return int(value[5:7]) == month
-    return True
+    return ("month", month) if month is not None else None
 
 
 def _hint_agrees(x: str | None, y: str | None) -> bool:
