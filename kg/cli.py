@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="exit codes: 0 success, 1 graph does not conform to the SHACL shapes (nothing published), "
         "2 error, 3 published without the articles held back for violating the shapes, "
         "4 another build is running in the data folder (this one did nothing; try again when it ends), "
-        "130 interrupted by Ctrl-C (the live release is unchanged)\n\n"
+        "130 interrupted by Ctrl-C (no release is left half-written)\n\n"
         "settings (environment variables):\n" + _settings_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

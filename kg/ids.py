@@ -17,23 +17,25 @@ _FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "
 
 
 def slugify(text: str) -> str:
-    """Fold `text` to lower-case ASCII words joined by hyphens, transliterating letters of other scripts."""
-    text = "".join(map(_ascii, text.translate(_FOLD))).lower()
+    """Fold `text` to lower-case ASCII words joined by hyphens."""
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def _ascii(char: str) -> str:
-    """Return `char` without its accents; a letter that has no ASCII base ("日", "Ə") transliterated, in a word
-    of its own so that "日本" gives "ri-ben"; punctuation with no ASCII form dropped, as it always was."""
-    folded = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
-    if folded or not char.isalnum():
-        return folded
-    return f"{anyascii(char)} " if unicodedata.category(char) == "Lo" else anyascii(char)
-
-
 def article_slug(identifier: str) -> str:
-    """Return the IRI name of an article: its identifier as a slug, or a stable hash when no letter is left."""
-    return slugify(identifier) or "article-" + hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:12]
+    """Return the IRI name of an article: its identifier as a slug, letters of other scripts transliterated
+    ("日本" gives "ri-ben"), or a stable hash when no letter or digit is left."""
+    transliterated = "".join(map(_ascii, identifier.translate(_FOLD)))
+    return slugify(transliterated) or "article-" + hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:12]
+
+
+def _ascii(char: str) -> str:
+    """Return `char` as slugify folds it, or, for a letter it would drop ("日", "Ə"), transliterated — in a word of
+    its own for a syllable or ideograph of a script without letter case."""
+    if unicodedata.normalize("NFKD", char).encode("ascii", "ignore") or not char.isalnum():
+        return char
+    return f"{anyascii(char)} " if unicodedata.category(char) == "Lo" else anyascii(char)
 
 
 class IRIs:
