@@ -739,3 +739,34 @@ def test_a_new_persons_role_stays_within_its_sentence(extractor):
     x = extractor(article("The ministry spoke on Friday.\n\nGeorgian Prime Minister Irakli Kobakhidze arrived."))
     person = next(e for e in x.entities.values() if e.label == "Irakli Kobakhidze")
     assert person.role == "Georgian Prime Minister"
+
+
+def test_he_after_a_quote_naming_others_is_the_speaker_not_the_people_named(extractor):
+    x = extractor(
+        article(
+            "Kenya's Foreign Secretary Korir Sing'Oei said the talks were useful.\n\n"
+            "“There will be a meeting between President Ruto and President Museveni tomorrow,” "
+            "he said at a news conference."
+        )
+    )
+    [briefing] = [e for e in x.events if e.kind == "PressConference"]
+    assert "person/yoweri-museveni" not in briefing.participants
+    assert any(k.startswith("person/korir") for k in briefing.participants)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Chile and Peru issued a joint statement on Monday.",
+        "The Kenyan foreign ministry released a statement on the talks.",
+        "Brazil's president commented on the agreement signed by Chile and Peru.",
+    ],
+)
+def test_issuing_a_statement_or_commenting_is_a_statement(extractor, sentence):
+    x = extractor(article(sentence))
+    assert any(e.kind == "Statement" for e in x.events)
+
+
+def test_leaving_for_a_capital_goes_to_the_city_not_its_government(extractor):
+    x = extractor(article("“I am proud to leave for Washington next week,” the Kenyan president said."))
+    assert "place/washington-dc" in keys(x) or any(k.startswith("place/washington") for k in keys(x))

@@ -117,6 +117,16 @@ LOCATIVE_BEFORE = (
     "hosted in",
     "held in",
     "landed in",
+    "leave for",
+    "leaves for",
+    "leaving for",
+    "left for",
+    "depart for",
+    "departs for",
+    "departed for",
+    "bound for",
+    "headed for",
+    "heading for",
 )
 #: Nouns that, right after a city name, make it the setting of something ("the Ankara talks").
 LOCATIVE_AFTER = (
