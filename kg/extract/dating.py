@@ -78,6 +78,24 @@ def _governed_by(doc, time: TimeExpression, verb_start: int, verb_end: int) -> b
     return token == verb.root
 
 
+def attributive(time: TimeExpression, sentence: Sentence, trigger_start: int, trigger_end: int) -> bool:
+    """Return whether the parse makes a time a modifier of another noun than the trigger ("sign the Aug. 13
+    normalization agreement on Sept. 15": Aug. 13 dates the agreement, not the signing)."""
+    if sentence.doc is None:
+        return False
+    words = sentence.doc.char_span(time.start, time.end, alignment_mode="expand")
+    if words is None:
+        return False
+    root = words.root
+    head = root.head
+    return (
+        root.dep_ in ("nmod", "compound", "nummod", "amod")
+        and head.pos_ in ("NOUN", "PROPN")
+        and not words.start <= head.i < words.end
+        and not trigger_start <= head.idx < trigger_end
+    )
+
+
 def times_outside_quotes(sentence: Sentence) -> list[TimeExpression]:
     return [t for t in sentence.times if sentence.masked[t.start - sentence.start] != " " or t.text[0] == " "]
 

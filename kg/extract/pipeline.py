@@ -102,10 +102,15 @@ _DOMAIN_NAME = re.compile(r"^[A-Z][\w-]*\.(?:[a-z]{2,3}|[A-Z][a-z])$")
 
 
 def _keep_domain_names_whole(nlp: Language) -> None:
-    """Keep names written as web domains one token, whatever else the tokenizer keeps whole."""
+    """Keep names written as web domains one token, whatever else the tokenizer keeps whole; a stop word after
+    the full stop ("the Summit.In addition", with the space lost) begins a sentence instead."""
     previous = nlp.tokenizer.token_match
+    stop_words = nlp.Defaults.stop_words
 
     def token_match(text: str):
-        return _DOMAIN_NAME.match(text) or (previous(text) if previous else None)
+        domain = _DOMAIN_NAME.match(text)
+        if domain and text.rpartition(".")[2].lower() not in stop_words:
+            return domain
+        return previous(text) if previous else None
 
     nlp.tokenizer.token_match = token_match
