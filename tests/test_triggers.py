@@ -102,3 +102,21 @@ def test_blank_lines_are_skipped():
     lines = ["", '{"label": "Summit", "pattern": [{"LEMMA": "summit"}]}', "", '{"label": "HAPPENING", "pattern": [{}]}']
     text = "\n".join(lines)
     assert [row["label"] for row in parse_patterns(text, "x.jsonl")] == ["Summit", "HAPPENING"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The border between Chile and Bolivia was reopened on Monday.", ("BorderOpening", "reopened")),
+        ("Kenya closed its long border with Somalia in 2011.", ("BorderClosure", "closed")),
+        ("The frontier that divides the two states will be opened next week.", ("BorderOpening", "opened")),
+    ],
+)
+def test_a_dependency_pattern_finds_a_trigger_whatever_stands_between(extractor, text, expected):
+    assert expected in triggers(extractor, text)
+
+
+def test_a_bad_dependency_pattern_is_refused_with_its_line():
+    line = '{"label": "BorderOpening", "dependency": true, "pattern": [{"RIGHT_ID": "v"}, {"LEFT_ID": "v"}]}'
+    with pytest.raises(ConfigError, match=r"x\.jsonl:1: not a spaCy DependencyMatcher pattern"):
+        parse_patterns(line, "x.jsonl")

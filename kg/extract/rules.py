@@ -20,6 +20,7 @@ from kg.extract.links import describe_agreement, happening_mentions
 from kg.extract.model import Entity, Extraction, Mention, Span
 from kg.extract.names import common_word
 from kg.extract.pipeline import load_pipeline
+from kg.extract.posts import date_by_posts, find_posts, window_after
 from kg.extract.quotes import find_quotes, mask_quotes, quote_regions
 from kg.extract.relations import find_relations
 from kg.extract.sentences import ArticleContext, Sentence
@@ -66,9 +67,13 @@ class RuleExtractor:
         # Scare quotes ("a “counterterrorism operation”") are the article's own words: only quotations are masked.
         masked = mask_quotes(text, [r for r in regions if not r.is_short(text)])
         people = frozenset(m.key for m in found if m.kind == "Person")
-        context = ArticleContext(relative_anchor(dateline, article.published), people)
+        posts = find_posts(text)
+        # An undated article embedding dated posts was published on or after the latest of them.
+        anchor = relative_anchor(dateline, article.published) or window_after(posts)
+        context = ArticleContext(anchor, people)
         sentences = _sentences(doc, masked, found, self.triggers(doc), dateline, context)
         events = self.events(sentences)
+        date_by_posts(events, posts, entities)
         mentions = [Mention(m.key, Span(m.start, m.end, text[m.start : m.end])) for m in found]
         named = {m.entity for m in mentions}
         mentions += [m for m in happening_mentions(events, self.events.happenings) if m.entity not in named]
