@@ -28,7 +28,7 @@ SEED_FLOORS = {"entities_f1": 0.90, "events_f1": 0.90, "quotes_f1": 0.98, "dates
 MIN_MERGES = 16
 # Development set, all sixteen articles published: floors at the level measured now. The figures the product
 # aims for (entities 0.85, events 0.70, quotes 0.80, dates 0.75) are reached but for dates (see CHANGELOG).
-DEV_FLOORS = {"entities_f1": 0.85, "events_f1": 0.73, "quotes_f1": 0.85, "dates_exact": 0.42}
+DEV_FLOORS = {"entities_f1": 0.85, "events_f1": 0.74, "quotes_f1": 0.85, "dates_exact": 0.42}
 
 
 def _score(release: Path, gold: Path) -> dict[str, str]:
