@@ -9,12 +9,6 @@ from kg.extract import lexicon
 from kg.extract.entities import Found
 from kg.extract.sentences import HOST_VERB, Sentence, inside_quote, unique
 
-SPEECH_VERBS = re.compile(
-    r"\b(?:" + "|".join(lexicon.SPEECH_VERBS) + r"|floated the idea|expressed (?:\w+ )?"
-    r"(?:intentions?|hopes?|readiness|support|concern))\b"
-)
-
-
 UNNAMED_SPEAKER = re.compile(
     r"\b(?:officials|sources|analysts|experts|diplomats|observers|reports|media|residents|witnesses|people)\s+$", re.I
 )
