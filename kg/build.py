@@ -19,6 +19,7 @@ from kg.errors import ArticleError, PublishError
 from kg.extract.coreference import resolve_events
 from kg.extract.model import Extraction
 from kg.extract.rules import RuleExtractor
+from kg.incremental import write_cache
 from kg.mapping import Build, Mapper
 from kg.publish import publish_atomically, write_failed_report
 from kg.reference import load_reference
@@ -40,6 +41,8 @@ class BuildOutcome:
     release: Path | None = None
     report_folder: Path | None = None
     dataset: Dataset | None = None
+    unchanged: int = 0  # `kg add`: articles given that the live release already holds as they are
+    nothing_changed: bool = False  # `kg add`: every article given is in the live release already; none published
 
     @property
     def exit_code(self) -> int:
@@ -48,6 +51,8 @@ class BuildOutcome:
             return EXIT_NONCONFORMING
         if self.errors or self.release is None:
             return EXIT_ERROR
+        if self.nothing_changed:
+            return EXIT_OK
         return EXIT_HELD_BACK if self.held_back else EXIT_OK
 
 
@@ -128,14 +133,30 @@ def run_build(
         return outcome
     reference = load_reference(settings["BASE_IRI"])
     extractions = extract(outcome.articles, reference, settings, progress)
+    return finish(outcome, extractions, reference, settings, strict=strict, progress=progress, publish=publish)
+
+
+def finish(
+    outcome: BuildOutcome,
+    extractions: list[Extraction],
+    reference: Graph,
+    settings: dict,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+    publish: bool = True,
+) -> BuildOutcome:
+    """Gate the extractions of every article of a release and publish what conforms, with the extractions kept
+    in the release for `kg add` and `kg remove` (kg/incremental.py)."""
+    outcome.articles = [x.article for x in extractions]
     gated = gate(extractions, reference, settings, outcome.build, strict=strict, progress=progress)
     outcome.dataset, outcome.validation, outcome.held_back = gated.dataset, gated.validation, gated.held_back
     if publish:
-        _publish(outcome, settings, progress)
+        _publish(outcome, settings, progress, extractions)
     return outcome
 
 
-def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None) -> None:
+def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None, extractions: list[Extraction]) -> None:
     data_dir = config.data_dir(settings)
     with _build_lock(data_dir):
         if not outcome.validation.conforms:
@@ -158,6 +179,7 @@ def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None) -
             prefixes={k: str(v) for k, v in PREFIXES.items()},
             base=settings["BASE_IRI"],
             held_back=outcome.held_back,
+            extra=lambda folder: write_cache(folder, extractions),
         )
 
 

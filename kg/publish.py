@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -125,8 +126,10 @@ def publish_atomically(
     prefixes: dict[str, str] | None = None,
     base: str | None = None,
     held_back: HeldBack | None = None,
+    extra: Callable[[Path], None] | None = None,
 ) -> Path:
-    """Write store, dumps and manifest for `dataset` (and the articles held back from it) and make it current."""
+    """Write store, dumps and manifest for `dataset` (and the articles held back from it) and make it current;
+    `extra` writes whatever else the release keeps into its folder before the swap."""
     releases = data_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     _remove_stale_tmp(releases)
@@ -137,6 +140,8 @@ def publish_atomically(
     try:
         tmp.mkdir()
         write_release(tmp, build_id, dataset, report, report_text, prefixes or {}, base, held_back)
+        if extra is not None:
+            extra(tmp)
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
