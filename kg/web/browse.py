@@ -484,7 +484,10 @@ def editor_link(iri: str) -> str:
     if iri.startswith(current_app.config["BASE_IRI"] + "graph/"):
         query = f"SELECT ?subject ?property ?value WHERE {{\n  GRAPH {node} {{ ?subject ?property ?value }}\n}}\n"
     else:
-        query = f"SELECT ?property ?value ?graph WHERE {{\n  GRAPH ?graph {{ {node} ?property ?value }}\n}} ORDER BY ?property\n"
+        query = (
+            f"SELECT ?property ?value ?graph WHERE {{\n  GRAPH ?graph {{ {node} ?property ?value }}\n}}"
+            " ORDER BY ?property\n"
+        )
     return url_for("ui.query_page", query=query)
 
 
