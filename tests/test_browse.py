@@ -8,7 +8,7 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from kg.web import create_app
 from kg.web.browse import short_form
@@ -122,7 +122,9 @@ def test_the_query_editor_link_lists_the_same_resources(client, seed_release):
     query = parse_qs(urlsplit(link).query)["query"][0]
     store = ox.Store.read_only(str(seed_release / "store"))
     found = {s["item"].value for s in store.query(query, use_default_graph_as_union=True)}
-    assert found == {item["iri"] for item in rows(client, "/id/event/?country=id/country/armenia&kind=dip:War")["items"]}
+    assert found == {
+        item["iri"] for item in rows(client, "/id/event/?country=id/country/armenia&kind=dip:War")["items"]
+    }
 
 
 @pytest.mark.parametrize(
