@@ -290,9 +290,11 @@ def index():
     return render_template("lists.html", lists=lists)
 
 
-@bp.get("/id/<segment>/")
+@bp.get("/id/<segment>/", strict_slashes=False)
 def listing(segment: str):
     """Answer a list page, or the listed rows (every page, same filters) as CSV, JSON or Turtle."""
+    if not request.path.endswith("/"):  # `/id/<name>` names a resource, and none is known: no redirect to a list
+        abort(404)
     base = current_app.config["BASE_IRI"]
     release = _live()
     table = _catalogue().table(release, base, segment)
