@@ -116,7 +116,7 @@ def test_head_answers_like_get_without_a_body(client):
         "/id/country/atlantis",
         "/id/country/atlantis.ttl",
         "/id/person/hakan-fidan.exe",
-        "/id/",
+        "/id/event",  # the list is /id/event/
         "/id/%00",
         "/id/%3Cscript%3E",
         "/id/a%20b",
