@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from kg import config as kg_config
-from kg.web import dumps, errors, headers, home, release, resources, sparql, ui, void
+from kg.web import dumps, errors, headers, home, release, resources, search, sitemap, sparql, ui, void
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -22,8 +22,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     sparql.init_app(app)
     app.register_blueprint(ui.bp)
-    for linked_data in (home.bp, resources.bp, dumps.bp, void.bp):
+    for linked_data in (home.bp, resources.bp, dumps.bp, void.bp, sitemap.bp):
         app.register_blueprint(linked_data)
+    search.init_app(app)
 
     @app.get("/healthz")
     def healthz():
