@@ -59,7 +59,7 @@ def test_typing_pash_suggests_pashinyan_and_the_keyboard_opens_his_page(page, se
     box, option = suggest(page, server, "Pash")
     expect(option).to_contain_text("Person, Prime Minister of Armenia")
     box_area, list_area = box.bounding_box(), page.locator("#site-search-list").bounding_box()
-    assert 0 <= list_area["x"] and list_area["x"] + list_area["width"] <= page.viewport_size["width"]
+    assert list_area["x"] >= 0 and list_area["x"] + list_area["width"] <= page.viewport_size["width"]
     assert box_area["x"] + box_area["width"] <= page.viewport_size["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     SHOTS.mkdir(exist_ok=True)

@@ -229,3 +229,13 @@ def test_every_page_has_the_search_box(client):
         page = client.get(path).get_data(as_text=True)
         assert 'role="search" action="/search"' in page, path
         assert 'data-api="/api/search"' in page, path
+
+
+def test_the_results_page_pages_through_many_hits(client, monkeypatch):
+    monkeypatch.setattr("kg.web.search.PAGE_SIZE", 2)
+    first = client.get("/search?q=a").get_data(as_text=True)
+    assert "results for “a”, 1–2 shown." in first
+    assert '<a rel="next" href="/search?q=a&amp;continue=2">Next →</a>' in first and 'rel="prev"' not in first
+    second = client.get("/search?q=a&continue=2").get_data(as_text=True)
+    assert "3–4 shown." in second
+    assert '<a rel="prev" href="/search?q=a">← Previous</a>' in second
