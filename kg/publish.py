@@ -4,6 +4,7 @@ Layout of the data folder:
 
     releases/<build-id>/store/        the Oxigraph store (RocksDB)
     releases/<build-id>/dumps/        every dump, gzip variants, manifest.json, validation report
+    releases/<build-id>/search.sqlite the search index of every resource's names (kg/search.py)
     current -> releases/<build-id>    the live release; replaced by one atomic rename
     failed/<build-id>/                validation report of a build that did not conform
 
@@ -32,7 +33,8 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kg.errors import PublishError
-from kg.void import add_void
+from kg.search import INDEX_FILE, build_index
+from kg.void import add_void, base_of
 
 if TYPE_CHECKING:
     from kg.validate import HeldBack  # pySHACL is not needed to publish or serve a release
@@ -195,6 +197,7 @@ def write_release(
     manifest["heldBack"] = held_back.entries() if held_back else []
     add_void(dumps, store, manifest, base)
     (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    build_index(store, folder / INDEX_FILE, base or base_of(store))
     del store
 
 

@@ -9,7 +9,21 @@ from typing import Any
 from flask import Flask
 
 from kg import config as kg_config
-from kg.web import browse, dumps, errors, headers, home, questions, release, resources, sparql, ui, void
+from kg.web import (
+    browse,
+    dumps,
+    errors,
+    headers,
+    home,
+    questions,
+    release,
+    resources,
+    search,
+    sitemap,
+    sparql,
+    ui,
+    void,
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -24,8 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ui.bp)
     app.register_blueprint(browse.bp)
     app.register_blueprint(questions.bp)
-    for linked_data in (home.bp, resources.bp, dumps.bp, void.bp):
+    for linked_data in (home.bp, resources.bp, dumps.bp, void.bp, sitemap.bp):
         app.register_blueprint(linked_data)
+    search.init_app(app)
 
     @app.get("/healthz")
     def healthz():

@@ -37,6 +37,8 @@ PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
     "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
     "org": "http://www.w3.org/ns/org#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "void": "http://rdfs.org/ns/void#",
 }
 _SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
@@ -71,6 +73,22 @@ def describe(store: ox.Store, iri: ox.NamedNode) -> list[ox.Triple]:
     neighbours = {t.object for t in own if isinstance(t.object, ox.NamedNode)} | {t.subject for t in incoming}
     labels = [t for node in sorted(neighbours - {iri}, key=str) for t in _labels_of(store, node)]
     return _unique(own + incoming + labels)
+
+
+FOAF = "http://xmlns.com/foaf/0.1/"
+LICENSE = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
+
+
+def about_document(document: str, topic: ox.NamedNode, dataset: str, label: str) -> list[ox.Triple]:
+    """Return what a description document says about itself: its topic, dataset, licence and a label."""
+    doc = ox.NamedNode(document)
+    return [
+        ox.Triple(doc, RDF_TYPE, ox.NamedNode(FOAF + "Document")),
+        ox.Triple(doc, RDFS_LABEL, ox.Literal(f"Description of {label}", language="en")),
+        ox.Triple(doc, ox.NamedNode(FOAF + "primaryTopic"), topic),
+        ox.Triple(doc, ox.NamedNode("http://rdfs.org/ns/void#inDataset"), ox.NamedNode(dataset)),
+        ox.Triple(doc, ox.NamedNode("http://purl.org/dc/terms/license"), LICENSE),
+    ]
 
 
 def describe_graph(store: ox.Store, graph: ox.NamedNode) -> list[ox.Triple]:

@@ -12,6 +12,7 @@ from flask import Flask, current_app
 
 from kg import config
 from kg.publish import MANIFEST, current_release
+from kg.search import INDEX_FILE
 
 
 @dataclass
@@ -31,6 +32,11 @@ class Release:
     def dumps(self) -> Path:
         """Return the folder holding the dump files."""
         return self.path / "dumps"
+
+    @property
+    def search_index(self) -> Path:
+        """Return the search index built with this release."""
+        return self.path / INDEX_FILE
 
 
 class ReleaseWatcher:

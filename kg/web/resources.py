@@ -19,6 +19,7 @@ from kg.web.describe import (
     RDFS_LABEL,
     Labeller,
     Views,
+    about_document,
     describe,
     describe_graph,
     exists,
@@ -27,6 +28,7 @@ from kg.web.describe import (
     locate,
 )
 from kg.web.release import Release, get_release
+from kg.web.structured import structured_data
 
 bp = Blueprint("resources", __name__)
 
@@ -91,13 +93,38 @@ def curie(iri: str) -> str:
 
 @bp.get("/id/<path:path>")
 def resource(path: str):
-    """Answer for one data IRI: its page, or its description in the negotiated (or suffixed) RDF format."""
+    """Answer for one data IRI: its page, or its description in the negotiated (or suffixed) RDF format.
+
+    The IRI names the thing; `{IRI}.html`, `{IRI}.ttl`… name documents about it. A request for the IRI
+    itself is answered 200 with the negotiated document, which the answer names in `Content-Location`
+    and links as `rel="describedby"` (docs/linked-data.md says why not 303).
+    """
     release = _release()
     iri, suffix_format = _resolve(release.store, f"id/{path}")
     fmt = suffix_format or _negotiate()
     if fmt != conneg.HTML:
-        return rdf_response(describe(release.store, iri), fmt, iri)
-    return _with_alternates(_vary(render_page(release, iri)), iri)
+        base = current_app.config["BASE_IRI"]
+        document = f"{iri.value}.{fmt.suffix}"
+        about = about_document(document, iri, f"{base}.well-known/void#dataset", _label(release, iri))
+        response = rdf_response(describe(release.store, iri) + about, fmt, iri)
+    else:
+        response = _with_alternates(_vary(render_page(release, iri)), iri)
+    if suffix_format is None:
+        _name_document(response, iri, fmt)
+    return response
+
+
+def _name_document(response: Response, iri: ox.NamedNode, fmt) -> None:
+    """Say which document answered for the IRI of a thing: `Content-Location` and `Link: rel="describedby"`."""
+    suffix, media_type = ("html", conneg.HTML) if fmt == conneg.HTML else (fmt.suffix, fmt.media_type)
+    document = f"{local_href(iri.value)}.{suffix}"
+    response.headers["Content-Location"] = document
+    link = f'<{document}>; rel="describedby"; type="{media_type}"'
+    response.headers["Link"] = ", ".join(filter(None, (response.headers.get("Link"), link)))
+
+
+def _label(release: Release, iri: ox.NamedNode) -> str:
+    return Labeller(release.store, docs.vocabulary(), current_app.config["BASE_IRI"]).label(iri)
 
 
 @bp.get("/graph/<path:path>")
@@ -148,6 +175,7 @@ def render_page(release: Release, iri: ox.NamedNode) -> Response:
     mentions = (MENTIONS,) if is_article else ()
     common = {
         "iri": iri.value,
+        "jsonld": structured_data(release.store, docs.vocabulary() or release.store, views.labeller, iri),
         "label": views.labeller.label(iri),
         "types": types,
         "properties": views.properties(iri, skip=_HEADER_PREDICATES + mentions),
