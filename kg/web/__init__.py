@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from kg import config as kg_config
-from kg.web import dumps, errors, headers, home, release, resources, sparql, ui, void
+from kg.web import dumps, errors, headers, home, release, resources, sparql, ui, views, void
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     sparql.init_app(app)
     app.register_blueprint(ui.bp)
+    app.register_blueprint(views.bp)
     for linked_data in (home.bp, resources.bp, dumps.bp, void.bp):
         app.register_blueprint(linked_data)
 
