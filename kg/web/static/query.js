@@ -14,13 +14,14 @@
     "  OPTIONAL { ?event dip:date ?date }\n} ORDER BY DESC(?date) LIMIT 50\n";
   // IRIs in results open in this tab; cells are shown whole (the table's own switch still cuts them).
   Yasgui.Yasr.plugins.table.defaults.openIriInNewWindow = false;
+  Yasgui.Yasr.defaults.plugins.table = { enabled: true, dynamicConfig: { isEllipsed: false } };
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
     persistenceId: null,
     populateFromUrl: true,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
-    yasr: { prefixes: config.prefixes, plugins: { table: { dynamicConfig: { isEllipsed: false } } } },
+    yasr: { prefixes: config.prefixes },
   });
   var examples = {};
   config.examples.forEach(function (example) { examples[example.name] = example; });
