@@ -242,7 +242,17 @@ def human_date(value: str | None) -> str:
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMBERS = tuple(
     XSD + name
-    for name in ("integer", "nonNegativeInteger", "positiveInteger", "int", "long", "short", "decimal", "double", "float")
+    for name in (
+        "integer",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "int",
+        "long",
+        "short",
+        "decimal",
+        "double",
+        "float",
+    )
 )
 LANGUAGES = {
     "en": "English",

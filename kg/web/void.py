@@ -76,7 +76,9 @@ def void_nodes(triples: list[ox.Triple], prefixes: dict[str, str]) -> list[dict]
         if isinstance(term, ox.BlankNode):
             return {"node": "n" + term.value[:10]}
         if isinstance(term, ox.NamedNode):
-            short = next((f"{p}:{term.value[len(ns):]}" for ns, p in curies.items() if term.value.startswith(ns)), None)
+            short = next(
+                (f"{p}:{term.value[len(ns) :]}" for ns, p in curies.items() if term.value.startswith(ns)), None
+            )
             return {"iri": term.value, "label": short or term.value}
         return {"literal": term.value}
 
