@@ -22,6 +22,7 @@ from kg.web import (
     sitemap,
     sparql,
     ui,
+    views,
     void,
 )
 
@@ -38,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ui.bp)
     app.register_blueprint(browse.bp)
     app.register_blueprint(questions.bp)
+    app.register_blueprint(views.bp)
     for linked_data in (home.bp, resources.bp, dumps.bp, void.bp, sitemap.bp):
         app.register_blueprint(linked_data)
     search.init_app(app)

@@ -23,8 +23,10 @@ from kg.web.describe import (
     describe,
     describe_graph,
     exists,
+    for_readers,
     highlight,
     human_date,
+    language_name,
     locate,
 )
 from kg.web.release import Release, get_release
@@ -39,7 +41,7 @@ MENTIONS = ox.NamedNode(str(DIP.mentions))
 # Shown in the page's header or its own section, so left out of the generic property table.
 _HEADER_PREDICATES = (RDF_TYPE, RDFS_LABEL, SKOS_ALT, OWL_SAME_AS, DIP_REPORT, ARTICLE_TEXT)
 _WEB_ADDRESS = re.compile(r"^https?://[^/?#\s]+", re.IGNORECASE)
-_FIXED_ROOT = "https://w3id.org/diplomacy-kg/"  # ontology and shapes IRIs do not move with KG_BASE_IRI
+FIXED_ROOT = "https://w3id.org/diplomacy-kg/"  # ontology and shapes IRIs do not move with KG_BASE_IRI
 
 
 @bp.app_template_filter("href")
@@ -52,13 +54,15 @@ def local_href(iri: str) -> str | None:
     which pages show as text.
     """
     base = current_app.config["BASE_IRI"]
-    for root in (base, _FIXED_ROOT):
+    for root in (base, FIXED_ROOT):
         if iri.startswith(root):
             return f"{request.script_root}/{iri[len(root) :]}"
     return iri if _WEB_ADDRESS.match(iri) else None
 
 
 bp.add_app_template_filter(human_date, "human_date")
+bp.add_app_template_filter(for_readers, "for_readers")
+bp.add_app_template_filter(language_name, "language_name")
 bp.add_app_template_global(DATE_TYPES, "date_types")
 
 _QUOTE_MARKS = "\"'“”„‘’‚«»‹›"
@@ -204,6 +208,8 @@ def render_page(release: Release, iri: ox.NamedNode) -> Response:
         quotes_at=views.quotes_at(iri),
         relations=views.relations(iri) if str(DIP.Country) in is_a else [],
         mentioned_in=views.mentioned_in(iri),
+        report=views.report(iri) if str(DIP.Report) in is_a else None,
+        same_quote=views.same_quote(iri) if str(DIP.Quote) in is_a else [],
     )
     return Response(page, mimetype="text/html")
 
@@ -319,7 +325,7 @@ def ontology(rest: str = ""):
     path = docs.ontology_file()
     if rest:
         rest, suffix_format = _vocabulary_suffix(rest)
-        if not _defines(docs.load(path), f"{_FIXED_ROOT}ontology/{rest}"):
+        if not _defines(docs.load(path), f"{FIXED_ROOT}ontology/{rest}"):
             abort(404)
     else:
         suffix_format = None
@@ -358,7 +364,7 @@ def _document(path, suffix_format, render):
     triples = [
         ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
     ]
-    return rdf_response(triples, fmt, ox.NamedNode(f"{_FIXED_ROOT}{path.stem}"))
+    return rdf_response(triples, fmt, ox.NamedNode(f"{FIXED_ROOT}{path.stem}"))
 
 
 def _suffix_format(suffix: str) -> conneg.Format:
