@@ -17,7 +17,17 @@ from collections.abc import Collection
 
 import pyoxigraph as ox
 
-from kg.store.remote import JSON_RESULTS, NTRIPLES, Client, Current, Naming, StoreError, json_cell, parse_json_rows
+from kg.store.remote import (
+    JSON_RESULTS,
+    NTRIPLES,
+    Client,
+    Current,
+    Naming,
+    StoreError,
+    canonical,
+    json_cell,
+    parse_json_rows,
+)
 from kg.web import conneg, queryguard
 from kg.web.evaluate import PREFIXES, mark_truncated
 from kg.web.workers import Answer, Job, Load, QueryFailed, QueryTimeout, ServerBusy
@@ -168,7 +178,9 @@ def _triples(body: bytes, renamer: Renamer, job: Job) -> Answer:
     for triple in ox.parse(body, ox.RdfFormat.N_TRIPLES):
         if len(triples) == job.max_rows:
             break
-        triples.append(ox.Triple(renamer.term(triple.subject), triple.predicate, renamer.term(triple.object)))
+        triples.append(
+            ox.Triple(renamer.term(triple.subject), triple.predicate, canonical(renamer.term(triple.object)))
+        )
     truncated = len(triples) == job.max_rows and body.count(b"\n") > job.max_rows
     if fmt.writer in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]

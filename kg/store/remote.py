@@ -14,7 +14,9 @@ current and runs its query on that release's graphs only, so it never sees half 
 
 from __future__ import annotations
 
+import base64
 import json
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -32,6 +34,7 @@ HAS_VERSION = ox.NamedNode(DCT + "hasVersion")
 HAS_PART = ox.NamedNode(DCT + "hasPart")
 IDENTIFIER = ox.NamedNode(DCT + "identifier")
 SOURCE = ox.NamedNode(DCT + "source")
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 JSON_RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 CHUNK_TRIPLES = 50_000  # triples per Graph Store request: a big graph goes as one PUT and then POSTs
@@ -105,14 +108,47 @@ class Client:
 
     def __init__(self, endpoints: Endpoints):
         self.endpoints = endpoints
-        handlers = []
+        self._passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        self._digest = urllib.request.HTTPDigestAuthHandler(self._passwords)
+        self._challenge: dict | None = None
+        self._lock = threading.Lock()
         if endpoints.user:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            passwords.add_password(None, endpoints.gsp_url, endpoints.user, endpoints.password)
-            passwords.add_password(None, endpoints.query_url, endpoints.user, endpoints.password)
-            handlers += [urllib.request.HTTPDigestAuthHandler(passwords)]
-            handlers += [urllib.request.HTTPBasicAuthHandler(passwords)]
-        self._opener = urllib.request.build_opener(*handlers)
+            for url in (endpoints.gsp_url, endpoints.query_url):
+                self._passwords.add_password(None, url, endpoints.user, endpoints.password)
+        self._opener = urllib.request.build_opener()
+
+    def _authorize(self, request: urllib.request.Request) -> None:
+        """Sign a request before it is sent, from a challenge fetched once by a bodyless request.
+
+        Answering the server's challenge after sending a body does not work for big bodies: the
+        server answers 401 and closes while the body is still going out (a broken pipe here).
+        """
+        if not self.endpoints.user:
+            return
+        with self._lock:
+            if self._challenge is None:
+                self._challenge = self._fetch_challenge()
+            if self._challenge.get("scheme") == "basic":
+                token = base64.b64encode(f"{self.endpoints.user}:{self.endpoints.password}".encode()).decode()
+                header = f"Basic {token}"
+            else:
+                header = "Digest " + self._digest.get_authorization(request, self._challenge)
+        request.add_unredirected_header("Authorization", header)
+
+    def _fetch_challenge(self) -> dict:
+        probe = _with_params(self.endpoints.gsp_url, [("graph", "urn:x-diplomacy-kg:auth-probe")])
+        try:
+            with self._opener.open(urllib.request.Request(probe, method="GET"), timeout=self.endpoints.timeout):
+                return {"scheme": "basic"}  # no challenge: credentials are sent as Basic
+        except urllib.error.HTTPError as error:
+            offered = error.headers.get("WWW-Authenticate", "")
+        except (urllib.error.URLError, OSError) as error:
+            raise StoreError(f"the store could not be reached: {getattr(error, 'reason', error)}") from None
+        scheme, _, rest = offered.partition(" ")
+        if scheme.lower() != "digest":
+            return {"scheme": "basic"}
+        challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(rest)))
+        return challenge | {"scheme": "digest"}
 
     # --- Graph Store Protocol
 
@@ -167,14 +203,22 @@ class Client:
         body = self.query(text, JSON_RESULTS, default_graphs, named_graphs)
         return parse_json_rows(body)[1]
 
-    def _send(self, request: urllib.request.Request, what: str, timeout: float | None = None) -> bytes:
+    def _send(
+        self, request: urllib.request.Request, what: str, timeout: float | None = None, retried: bool = False
+    ) -> bytes:
         """Send a request; read the answer within `timeout` seconds all told (not per read)."""
         timeout = self.endpoints.timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
+        self._authorize(request)
         try:
             with self._opener.open(request, timeout=timeout) as response:
                 return _read_until(response, deadline, timeout)
         except urllib.error.HTTPError as error:
+            if error.code == 401 and self.endpoints.user and not retried:
+                with self._lock:
+                    self._challenge = None
+                request.remove_header("Authorization")
+                return self._send(request, what, timeout, retried=True)
             detail = error.read(2000).decode("utf-8", "replace").split("SPARQL query:")[0].strip()
             # A store's 400 or 500 is a query it cannot evaluate (Virtuoso answers 500 to a function
             # applied to an unbound value); refused credentials and 502/503/504 mean the store is not there.
@@ -239,7 +283,14 @@ def json_term(cell: dict) -> ox.Term:
     if language:
         return ox.Literal(value, language=language)
     datatype = cell.get("datatype")
-    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+    return canonical(ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value))
+
+
+def canonical(term: ox.Term) -> ox.Term:
+    """Return `term` with an xsd:boolean written `true`/`false` (Virtuoso writes `1`/`0`)."""
+    if isinstance(term, ox.Literal) and term.datatype == XSD_BOOLEAN and term.value in ("1", "0"):
+        return ox.Literal("true" if term.value == "1" else "false", datatype=XSD_BOOLEAN)
+    return term
 
 
 def json_cell(term: ox.Term) -> dict:
