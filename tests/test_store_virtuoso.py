@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import config
-from kg.errors import ConfigError
+from kg.errors import ConfigError, PublishError
 from kg.publish import current_release, load_query_stores
 from kg.store import remote
 from kg.web import create_app, evaluate, ui
@@ -211,3 +211,9 @@ def test_store_settings_are_checked():
         config.load({"STORE": "sparql"}, environ={})
     with pytest.raises(ConfigError, match="KG_STORE='oracle'"):
         config.load({"STORE": "oracle"}, environ={})
+
+
+def test_a_store_that_cannot_be_written_fails_the_publish_with_its_reason(store_settings):
+    down = {**store_settings, "STORE_QUERY_URL": "http://127.0.0.1:9/sparql", "STORE_GSP_URL": "http://127.0.0.1:9/g"}
+    with pytest.raises(PublishError, match="publishing into the store failed: the store could not be reached"):
+        remote.publish_dataset(down, "never", b"<urn:x:s> <urn:x:p> <urn:x:o> <urn:x:g> .\n")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -13,6 +12,8 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from kg.web.testing import free_port
 
 BINARY = "virtuoso-t"
 START_TIMEOUT = 180.0  # a new database takes ~30 s to create on a busy 2-core machine
@@ -73,13 +74,6 @@ class Virtuoso:
             "STORE_USER": self.user,
             "STORE_PASSWORD": self.password,
         }
-
-
-def free_port() -> int:
-    """Return a TCP port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager
