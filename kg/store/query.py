@@ -29,7 +29,7 @@ from kg.store.remote import (
     parse_json_rows,
 )
 from kg.web import conneg, queryguard
-from kg.web.evaluate import PREFIXES, mark_truncated
+from kg.web.evaluate import PREFIXES, mark_truncated, served_format
 from kg.web.workers import Answer, Job, Load, QueryFailed, QueryTimeout, ServerBusy
 
 CURRENT_TTL = 1.0  # seconds the current release read from the version graph is trusted
@@ -147,7 +147,9 @@ class Renamer:
 
 
 def _solutions(body: bytes, renamer: Renamer, job: Job, ask: bool) -> Answer:
-    fmt = _format(conneg.RESULT_FORMATS, job.result_format, "a boolean (ASK) result" if ask else "a SELECT result")
+    fmt = served_format(
+        conneg.RESULT_FORMATS, job.result_format, "a boolean (ASK) result" if ask else "a SELECT result"
+    )
     document = json.loads(body)
     if ask:
         return Answer(_boolean(document).serialize(format=fmt.writer), fmt.content_type)
@@ -173,7 +175,7 @@ def _boolean(document: dict) -> ox.QueryBoolean:
 
 
 def _triples(body: bytes, renamer: Renamer, job: Job) -> Answer:
-    fmt = _format(conneg.RDF_FORMATS, job.graph_format, "an RDF graph (CONSTRUCT/DESCRIBE)")
+    fmt = served_format(conneg.RDF_FORMATS, job.graph_format, "an RDF graph (CONSTRUCT/DESCRIBE)")
     triples = []
     for triple in ox.parse(body, ox.RdfFormat.N_TRIPLES):
         if len(triples) == job.max_rows:
@@ -188,14 +190,6 @@ def _triples(body: bytes, renamer: Renamer, job: Job) -> Answer:
     if truncated:
         data = mark_truncated(data, fmt, job.max_rows)
     return Answer(data, fmt.content_type, truncated)
-
-
-def _format(formats: tuple[conneg.Format, ...], media_type: str | None, what: str) -> conneg.Format:
-    fmt = next((f for f in formats if f.media_type == media_type), None)
-    if fmt is None:
-        names = ", ".join(f.media_type for f in formats)
-        raise QueryFailed("not-acceptable", f"the query gives {what}, which can be served as: {names}", status=406)
-    return fmt
 
 
 class RemoteQueries:
