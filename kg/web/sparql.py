@@ -81,6 +81,12 @@ class QueryRequest:
 def init_app(app: Flask) -> None:
     """Register the endpoint and give the app its pool of query workers."""
     settings = app.config
+    if settings["STORE"] == "sparql":
+        from kg.store.web import remote_queries
+
+        app.extensions["kg_query_pool"] = remote_queries(app)
+        app.register_blueprint(bp)
+        return
     pool = QueryPool(
         size=settings["QUERY_WORKERS"],
         max_in_flight=settings["MAX_CONCURRENT_QUERIES"],
