@@ -49,6 +49,7 @@ class Mapper:
 
     def __init__(self, base: str):
         self.iris = IRIs(base)
+        self._labelled: dict = {}  # what the reference names: a named happening keeps its name, not a kind's
 
     def entity_iri(self, key: str) -> URIRef:
         """Return the IRI of an entity key such as `person/hakan-fidan`."""
@@ -64,6 +65,7 @@ class Mapper:
     ) -> Dataset:
         """Return the dataset of one build: article graphs and the reference, ontology and shapes graphs."""
         dataset = new_dataset()
+        self._labelled = {s: str(o) for s, o in reference.subject_objects(RDFS.label)}
         _copy(reference, dataset.graph(self.iris.graph("reference")))
         label_holdings(dataset.graph(self.iris.graph("reference")))
         if ontology is not None:
@@ -125,8 +127,12 @@ class Mapper:
         """Add one reported event and its report; return the event IRI."""
         iri = self.iris.entity("event", event.key or counter.next_slug("event"))
         graph.add((iri, RDF.type, DIP[event.kind]))
-        label = event.label or _event_fallback_label(event)
-        graph.add((iri, RDFS.label, Literal(label, lang="en")))
+        label = event.label or self._labelled.get(iri)
+        if label is None:  # a named happening is named by the reference graph, once
+            label = _event_fallback_label(event)
+            graph.add((iri, RDFS.label, Literal(label, lang="en")))
+        elif event.label:
+            graph.add((iri, RDFS.label, Literal(label, lang="en")))
         for predicate, keys in (
             (DIP.participant, event.participants),
             (DIP.host, event.hosts),

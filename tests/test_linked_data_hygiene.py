@@ -174,6 +174,20 @@ def test_every_resource_of_the_seed_graph_has_a_label(seed_release):
     assert [row["s"].value for row in unlabelled] == []
 
 
+def test_a_named_happening_keeps_the_one_name_the_reference_gives_it(seed_release):
+    store = ox.Store.read_only(str(seed_release / "store"))
+    names = [
+        row["label"].value
+        for row in store.query(
+            """SELECT DISTINCT ?label WHERE {
+                 <https://w3id.org/diplomacy-kg/id/event/first-nagorno-karabakh-war>
+                   <http://www.w3.org/2000/01/rdf-schema#label> ?label }""",
+            use_default_graph_as_union=True,
+        )
+    ]
+    assert names == ["First Nagorno-Karabakh War"]
+
+
 def test_the_seed_index_finds_pashinyan_from_four_letters(seed_release):
     hits = SearchIndex(seed_release / INDEX_FILE).search("Pash").hits
     assert hits[0].label == "Nikol Pashinyan"

@@ -92,10 +92,16 @@ def _counts(views: Views) -> list[tuple[str, int, str]]:
 
 def _timeline(views: Views) -> dict[str, list[TimelineEntry]]:
     entries: dict = {}
+    # An event reported as several kinds (a "meeting" here, "talks" there) shows the first specific kind by name,
+    # whatever order the store gives the rows in.
     for row in views.select(_EVENTS):
         entry = entries.get(row["event"])
         kind = views.labeller.term(row["type"])
-        if entry is None or (entry.kind.label == "Event" and kind.label != "Event"):
+        if (
+            entry is None
+            or (entry.kind.label == "Event") > (kind.label == "Event")
+            or ((entry.kind.label == "Event") == (kind.label == "Event") and kind.label < entry.kind.label)
+        ):
             entries[row["event"]] = TimelineEntry(
                 views.labeller.term(row["event"]), kind, row["date"].value, int(row["reports"].value)
             )
