@@ -121,7 +121,7 @@ def _client(address: str) -> Iterator:
 
     if address != "local":
         try:
-            client = Client(address, timeout="30s")
+            client = Client(address, timeout="10s")
         except OSError as error:
             raise ConfigError(f"KG_DASK_SCHEDULER={address}: cannot reach the Dask scheduler ({error})") from None
         with client:
