@@ -15,6 +15,7 @@ from rdflib import Dataset, Graph
 from kg import config
 from kg.articles import Article, read_articles
 from kg.cli import EXIT_ERROR, EXIT_HELD_BACK, EXIT_NONCONFORMING, EXIT_OK
+from kg.distributed import extract_on_dask, scheduler_address
 from kg.errors import ArticleError, PublishError
 from kg.extract.coreference import resolve_events
 from kg.extract.model import Extraction
@@ -66,9 +67,21 @@ class Gated:
 
 
 def extract(
-    articles: list[Article], reference: Graph, settings: dict, progress: Progress | None = None
+    articles: list[Article],
+    reference: Graph,
+    settings: dict,
+    progress: Progress | None = None,
+    errors: list[ArticleError] | None = None,
 ) -> list[Extraction]:
-    """Run the extractor (the trained pipeline of `settings`) over `articles`."""
+    """Run the extractor (the trained pipeline of `settings`) over `articles`, on Dask workers if so configured.
+
+    On Dask an article whose extraction fails is left out and its error added to `errors`.
+    """
+    address = scheduler_address(settings, len(articles))
+    if address is not None:
+        extractions, failed = extract_on_dask(articles, settings, address, progress)
+        (errors if errors is not None else []).extend(failed)
+        return extractions
     extractor = RuleExtractor(reference, settings["SPACY_MODEL"])
     return list(_counted(extractor.pipe(articles), len(articles), progress))
 
@@ -132,7 +145,9 @@ def run_build(
     if (outcome.errors and not keep_going) or not outcome.articles:
         return outcome
     reference = load_reference(settings["BASE_IRI"])
-    extractions = extract(outcome.articles, reference, settings, progress)
+    extractions = extract(outcome.articles, reference, settings, progress, errors=outcome.errors)
+    if outcome.errors and not keep_going:
+        return outcome
     return finish(outcome, extractions, reference, settings, strict=strict, progress=progress, publish=publish)
 
 

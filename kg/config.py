@@ -33,10 +33,14 @@ DEFAULTS: dict[str, Any] = {
     "STORE_GSP_URL": "",
     "STORE_USER": "",
     "STORE_PASSWORD": "",
+    "DASK_SCHEDULER": "auto",
+    "DASK_MIN_ARTICLES": 100,
 }
 
 QUERY_STORES = ("memory", "disk")
 STORES = ("embedded", "sparql")
+DASK_CHOICES = ("auto", "local", "none")
+DASK_PROTOCOLS = ("tcp://", "tls://")
 
 DOCS = {
     "BASE_IRI": "base of every data IRI ({base}id/…, {base}graph/…)",
@@ -61,6 +65,9 @@ DOCS = {
     "STORE_GSP_URL": "KG_STORE=sparql: its Graph Store Protocol endpoint (Virtuoso: …/sparql-graph-crud-auth)",
     "STORE_USER": "KG_STORE=sparql: user for the store (HTTP digest or basic auth; empty: none)",
     "STORE_PASSWORD": "KG_STORE=sparql: that user's password",
+    "DASK_SCHEDULER": "where `kg build` extracts: `auto` (a local Dask cluster of one worker process per core from "
+    "KG_DASK_MIN_ARTICLES articles on), `local` (always), `none` (in this process) or a scheduler `tcp://host:8786`",
+    "DASK_MIN_ARTICLES": "fewest articles `auto` extracts on a local Dask cluster (fewer: in this process)",
 }
 
 
@@ -81,6 +88,12 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
         missing = [f"KG_{k}" for k in ("STORE_QUERY_URL", "STORE_GSP_URL") if not settings[k]]
         if missing:
             raise ConfigError(f"KG_STORE=sparql needs {' and '.join(missing)}")
+    scheduler = settings["DASK_SCHEDULER"] = str(settings["DASK_SCHEDULER"]).strip()
+    if scheduler not in DASK_CHOICES and not scheduler.startswith(DASK_PROTOCOLS):
+        raise ConfigError(
+            f"KG_DASK_SCHEDULER={scheduler!r}: expected {', '.join(DASK_CHOICES)} or a Dask scheduler's address "
+            "(tcp://host:8786)"
+        )
     for key in ("BASE_IRI", "PUBLIC_URL"):
         settings[key] = str(settings[key] or settings["BASE_IRI"]).rstrip("/") + "/"
     if isinstance(settings["TRUSTED_PROXIES"], str):

@@ -94,7 +94,9 @@ def run_add(
     from kg.reference import load_reference
 
     reference = load_reference(settings["BASE_IRI"])
-    fresh = {x.article.identifier: x for x in extract(changed, reference, settings, progress)}
+    fresh = {x.article.identifier: x for x in extract(changed, reference, settings, progress, errors=outcome.errors)}
+    if outcome.errors and not keep_going:
+        return outcome
     merged = {**kept, **fresh}
     return finish(outcome, list(merged.values()), reference, settings, strict=strict, progress=progress)
 
