@@ -258,7 +258,10 @@ def read_timeout(params: list[tuple[str, str]]) -> float | None:
 def answer(query_request: QueryRequest) -> Response:
     """Evaluate the query in a worker process and return its serialized answer."""
     result_format, graph_format = choose_formats(query_request.formats)
-    live = release.get_release()
+    try:
+        live = release.get_release()
+    except release.ReleaseUnreadable as unreadable:
+        raise ProtocolError(503, "release-unavailable", unreadable.description, retry_after=unreadable.retry_after)
     if live is None:
         raise ProtocolError(503, "no-data", "no graph has been published yet")
     settings = current_app.config
@@ -380,7 +383,11 @@ def protocol_error(error: ProtocolError) -> Response:
 def http_error(error: HTTPException) -> Response:
     """Render Werkzeug's errors (413, 405, …) as problem documents too."""
     kind = (error.name or "error").lower().replace(" ", "-")
-    return problem(error.code or 500, kind, error.description or error.name)
+    response = problem(error.code or 500, kind, error.description or error.name)
+    for name, value in error.get_headers():
+        if name.lower() in ("allow", "retry-after"):
+            response.headers[name] = value
+    return response
 
 
 def problem(status: int, kind: str, detail: str, **extra) -> Response:
