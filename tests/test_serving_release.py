@@ -162,12 +162,14 @@ def test_query_after_a_switch_is_never_answered_by_a_worker_of_the_old_release(t
     client = app.test_client()
     first = client.get("/sparql", query_string={"query": MARKER}, headers={"Accept": "text/csv"})
     assert first.headers["X-KG-Release"] == FIRST and FIRST in first.text
-    old_workers = pool.idle()
+    processes = {worker.process.pid for worker in pool.idle()}
     publish_dataset(tmp_path, sample(SECOND), SECOND)  # old workers are loaded and idle right now
     second = client.get("/sparql", query_string={"query": MARKER}, headers={"Accept": "text/csv"})
     assert second.status_code == 200
     assert second.headers["X-KG-Release"] == SECOND and SECOND in second.text
-    wait_for(lambda: all(worker.process.poll() is not None for worker in old_workers))
+    wait_for(lambda: len(pool.idle()) == 3)
+    assert {worker.release.name for worker in pool.idle()} == {SECOND}
+    assert {worker.process.pid for worker in pool.idle()} == processes  # reopened, not restarted
     assert healthz(app)[1]["queries"]["release"] == SECOND
 
 

@@ -261,7 +261,8 @@ def answer(query_request: QueryRequest) -> Response:
     try:
         live = release.get_release()
     except release.ReleaseUnreadable as unreadable:
-        raise ProtocolError(503, "release-unavailable", unreadable.description, retry_after=unreadable.retry_after)
+        retry_after = unreadable.retry_after
+        raise ProtocolError(503, "release-unavailable", unreadable.description, retry_after=retry_after) from None
     if live is None:
         raise ProtocolError(503, "no-data", "no graph has been published yet")
     settings = current_app.config

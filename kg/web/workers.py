@@ -72,6 +72,13 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Open:
+    """Tell a child to drop the release it holds and open this one (a folder under releases/)."""
+
+    release: str
+
+
+@dataclass(frozen=True)
 class Answer:
     """A serialized result: body, its media type, and whether rows were cut at the cap."""
 
@@ -149,18 +156,24 @@ class Worker:
         """Start a child for `release` and wait until its store is loaded; WorkerLoadError if it cannot."""
         ours, theirs = socket.socketpair()
         command = [sys.executable, "-c", CHILD, "--fd", str(theirs.fileno())]
-        command += ["--release", str(release), "--memory-mb", str(memory_mb), "--store", store_mode]
+        command += ["--memory-mb", str(memory_mb), "--store", store_mode]
         try:
             process = subprocess.Popen(command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         finally:
             theirs.close()
         worker = cls(release, process, Connection(ours.detach()))
-        try:
-            worker._wait_until_loaded(memory_mb)
-        except BaseException:
-            worker.kill()
-            raise
+        worker.open(release, memory_mb)
         return worker
+
+    def open(self, release: Path, memory_mb: int) -> None:
+        """Make the child drop its release and load `release` (a switch costs no new process); kill it if it cannot."""
+        try:
+            self.conn.send(Open(str(release)))
+            self._wait_until_loaded(memory_mb)
+        except BaseException:
+            self.kill()
+            raise
+        self.release = release
 
     def _wait_until_loaded(self, memory_mb: int) -> None:
         try:
@@ -454,13 +467,26 @@ class QueryPool:
         """Switch to the release `current` points at, if it changed; start the workers it lacks. Hold the lock."""
         release = self.locate()
         if release != self._release:
-            self._retire(self._idle)
-            self._idle = []
+            idle, self._idle = self._idle, []
             self._release, self._count, self._loaded, self._failure, self._retry_at = release, 0, 0, None, 0.0
             self._changed.notify_all()
+            for worker in idle:
+                self._reuse(worker)
         if release is not None:
             self._ensure_workers()
         return release
+
+    def _reuse(self, worker: Worker) -> None:
+        """Have a worker of an older release open the current one, if one more is needed; else retire it.
+
+        Reopening costs no new process: with the on-disk stores a switch takes milliseconds. Hold the lock.
+        """
+        wanted = self.size + SPARE_WORKERS + self._parked
+        if self._release is None or self._closed or worker.demoted or self._count >= wanted or self._failure:
+            self._retire([worker])
+            return
+        self._count += 1
+        threading.Thread(target=self._spawn, args=(self._release, worker), daemon=True).start()
 
     def _ensure_workers(self) -> None:
         """Start loading workers until the current release has enough (not while a failed load waits to be retried)."""
@@ -470,9 +496,13 @@ class QueryPool:
             self._count += 1
             threading.Thread(target=self._spawn, args=(self._release,), daemon=True).start()
 
-    def _spawn(self, release: Path) -> None:
+    def _spawn(self, release: Path, worker: Worker | None = None) -> None:
+        """Start a worker for `release`, or have an idle one of an older release open it instead."""
         try:
-            worker = Worker.start(release, self.memory_mb, self.store_mode)
+            if worker is None:
+                worker = Worker.start(release, self.memory_mb, self.store_mode)
+            else:
+                worker.open(release, self.memory_mb)
         except Exception as error:
             reason = str(error) if isinstance(error, WorkerLoadError) else f"{type(error).__name__}: {error}"
             log.error("could not start a query worker for release %s: %s", release.name, reason)
@@ -489,14 +519,15 @@ class QueryPool:
         self._checkin(worker)
 
     def _checkin(self, worker: Worker) -> None:
-        """Make a worker of the current release idle again; retire one of an older release."""
+        """Make a worker of the current release idle again; have one of an older release open the current one."""
         with self._changed:
-            keep = not self._closed and worker.release == self._release
-            if keep:
+            if worker.release != self._release:
+                self._reuse(worker)
+            elif self._closed:
+                self._retire([worker])
+            else:
                 self._idle.append(worker)
                 self._changed.notify()
-        if not keep:
-            self._retire([worker])
 
     def _discard(self, worker: Worker) -> None:
         """Kill a worker that timed out or died and start its replacement."""
@@ -534,23 +565,20 @@ def _exit_with_parent() -> None:
             os._exit(0)
 
 
-def _serve(conn: Connection, release: Path, store_mode: str) -> None:
-    from kg.publish import load_query_stores
+def _serve(conn: Connection, store_mode: str) -> None:
     from kg.web import evaluate
 
-    try:
-        stores = load_query_stores(release, store_mode)
-        graphs = frozenset(g.value for g in stores.named.named_graphs() if hasattr(g, "value"))
-        evaluate.warm_up()
-    except (OSError, RuntimeError, ValueError, MemoryError) as error:  # what pyoxigraph raises on bad store files
-        conn.send(("failed", {"reason": f"its store could not be opened ({_one_line(error)})"}))
-        return
-    conn.send(("ready", {"graphs": len(graphs), "release": release.name}))
+    evaluate.warm_up()
+    stores, graphs = None, frozenset()
     while True:
         try:
             job = conn.recv()
         except EOFError:
             return
+        if isinstance(job, Open):
+            stores = None  # dropped first: a worker in memory mode holds one copy at a time
+            stores, graphs = _open(conn, Path(job.release), store_mode)
+            continue
         try:
             answer = evaluate.evaluate(stores, graphs, job)
         except QueryFailed as failure:
@@ -570,6 +598,20 @@ def _serve(conn: Connection, release: Path, store_mode: str) -> None:
         conn.send_bytes(body)
 
 
+def _open(conn: Connection, release: Path, store_mode: str):
+    """Open `release` and tell the parent whether it worked; return its stores and graph names (None if it failed)."""
+    from kg.publish import load_query_stores
+
+    try:
+        stores = load_query_stores(release, store_mode)
+        graphs = frozenset(g.value for g in stores.named.named_graphs() if hasattr(g, "value"))
+    except (OSError, RuntimeError, ValueError, MemoryError) as error:  # what pyoxigraph raises on bad store files
+        conn.send(("failed", {"reason": f"its store could not be opened ({_one_line(error)})"}))
+        return None, frozenset()
+    conn.send(("ready", {"graphs": len(graphs), "release": release.name}))
+    return stores, graphs
+
+
 def _one_line(error: BaseException) -> str:
     """Return an exception's message on one line, cut to a readable length."""
     from kg.web.queryguard import shorten
@@ -577,16 +619,15 @@ def _one_line(error: BaseException) -> str:
     return shorten(" ".join(str(error).split()), 200)
 
 
-def _serve_until_hangup(conn: Connection, release: Path, store_mode: str) -> None:
+def _serve_until_hangup(conn: Connection, store_mode: str) -> None:
     with contextlib.suppress(EOFError, BrokenPipeError, ConnectionResetError):  # the server hung up
-        _serve(conn, release, store_mode)
+        _serve(conn, store_mode)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run one query worker: load the release, then answer jobs from the parent until it hangs up."""
+    """Run one query worker: open the releases and answer the jobs the parent sends, until it hangs up."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--release", type=Path, required=True)
     parser.add_argument("--memory-mb", type=int, required=True)
     parser.add_argument("--store", choices=("memory", "disk"), default="memory")
     args = parser.parse_args(argv)
@@ -597,6 +638,6 @@ def main(argv: list[str] | None = None) -> None:
     sys.setrecursionlimit(20_000)
     threading.stack_size(64 << 20)
     conn = Connection(args.fd)
-    server = threading.Thread(target=_serve_until_hangup, args=(conn, args.release, args.store))
+    server = threading.Thread(target=_serve_until_hangup, args=(conn, args.store))
     server.start()
     server.join()
