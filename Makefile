@@ -59,9 +59,10 @@ $(BENCH_VENV)/.stamp: bench/requirements.txt
 	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
 	touch $@
 
-bench: $(STAMP) $(BENCH_VENV)/.stamp ## benchmark /sparql (vs in-process pyoxigraph and rdflib-endpoint, 1M triples) and extraction speed
+bench: $(STAMP) $(BENCH_VENV)/.stamp ## benchmark /sparql (vs in-process pyoxigraph and rdflib-endpoint, 1M triples), extraction speed, and serving (memory, latency) on the seed and a 3k release
 	$(BIN)/python bench/endpoint.py --peer-python $(BENCH_VENV)/bin/python
 	$(BIN)/python bench/extraction.py --articles 1000
+	$(BIN)/python bench/serving.py --articles 3000
 
 bench-load: $(STAMP) ## load-test /sparql on the seed graph: 64 clients x 60 s, alone and beside a runaway client
 	$(BIN)/python bench/load.py --clients 64 --seconds 60
