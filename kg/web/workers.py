@@ -36,6 +36,7 @@ import logging
 import math
 import os
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -251,6 +252,8 @@ class Worker:
 
 def _death_while_loading(code: int, memory_mb: int) -> str:
     """Say why a child that exited with `code` before it was ready probably died."""
+    if code == -signal.SIGTERM:
+        return "a query worker was stopped (SIGTERM) while loading the release: the server is shutting down"
     how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
     return (
         f"a query worker {how} while loading the release; the release may be too large for"
