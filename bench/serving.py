@@ -171,13 +171,15 @@ def main() -> int:
     built = "default: built under bench/.data"
     parser.add_argument("--seed", type=Path, help=f"data folder of the seed release ({built})")
     parser.add_argument("--large", type=Path, help=f"data folder of the large release ({built})")
+    parser.add_argument("--label", help="name of the large release in the figures (default: from --articles)")
     parser.add_argument("--rounds", type=int, default=20, help="times each example query is sent per run")
     args = parser.parse_args()
     seed = args.seed or DATA / "seed"
     large = args.large or DATA / f"large-{args.articles}"
     if not (seed / "current").exists():
         build_seed_release(seed)
-    releases = [("seed", seed)] + ([(f"{args.articles // 1000}k", large)] if args.articles else [])
+    label = args.label or f"{args.articles / 1000:g}k"
+    releases = [("seed", seed)] + ([(label, large)] if args.articles else [])
     if args.articles and not (large / "current").exists():
         build_large_release(large, args.articles)
     print(
