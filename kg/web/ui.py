@@ -10,7 +10,6 @@ from importlib import resources
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from kg.ids import DEFAULT_BASE
-from kg.web import release
 from kg.web.evaluate import PREFIXES
 from kg.web.resources import FIXED_ROOT
 
@@ -62,9 +61,7 @@ def query_page():
 def render_query_page():
     """Render the query UI, pointed at this server's /sparql."""
     settings = current_app.config
-    live = release.get_release()
-    if live is not None:
-        current_app.extensions["kg_query_pool"].warm(live.path)
+    current_app.extensions["kg_query_pool"].warm()
     endpoint = url_for("sparql.endpoint")
     found = examples(settings["BASE_IRI"])
     config = {
