@@ -207,7 +207,7 @@ class RemoteQueries:
         self._waiting = 0
         self._by_client: dict[str, int] = {}
 
-    def run(self, release_path, job: Job, timeout: float, client: str = "") -> Answer:
+    def run(self, job: Job, timeout: float, client: str = "") -> Answer:
         """Answer `job` from the store's current release within `timeout` seconds."""
         self._admit(client)
         try:
@@ -247,7 +247,7 @@ class RemoteQueries:
         with self._admission:
             return Load(self._in_flight, self.max_in_flight, self._waiting, self.max_in_flight, self._in_flight)
 
-    def warm(self, release_path) -> None:
+    def warm(self) -> None:
         """Nothing to load: the store holds the release."""
 
     def close(self) -> None:

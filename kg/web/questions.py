@@ -202,12 +202,11 @@ def read_values(question: Question, live: release.Release, base: str) -> tuple[d
 
 def run(query: str, media_type: str) -> tuple[bytes, bool]:
     """Run a bound question through the /sparql workers; return the serialized answer and whether it was cut."""
-    live = release.get_release()
     settings = current_app.config
     job = Job(query=query, result_format=media_type, max_rows=int(settings["MAX_ROWS"]), base_iri=sparql.endpoint_url())
     pool = current_app.extensions["kg_query_pool"]
     try:
-        answer = pool.run(live.path, job, float(settings["QUERY_TIMEOUT"]), client=sparql.client_address())
+        answer = pool.run(job, float(settings["QUERY_TIMEOUT"]), client=sparql.client_address())
     except QueryFailed as failure:
         abort(failure.status, description=failure.message)
     return answer.body, answer.truncated
