@@ -59,17 +59,25 @@ $(BENCH_VENV)/.stamp: bench/requirements.txt
 	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
 	touch $@
 
-bench: $(STAMP) $(BENCH_VENV)/.stamp ## benchmark /sparql (vs in-process pyoxigraph and rdflib-endpoint, 1M triples) and extraction speed
+bench: $(STAMP) $(BENCH_VENV)/.stamp ## benchmark /sparql (vs pyoxigraph and rdflib-endpoint, 1M triples), extraction speed, kg build in-process vs Dask, serving memory and latency
 	$(BIN)/python bench/endpoint.py --peer-python $(BENCH_VENV)/bin/python
 	$(BIN)/python bench/extraction.py --articles 1000
+	$(BIN)/python bench/distributed.py --scale-tool $(SHARED)/tools/scale_corpus.py --articles 300,1000
+	$(BIN)/python bench/serving.py --articles 3000
 
 bench-load: $(STAMP) ## load-test /sparql on the seed graph: 64 clients x 60 s, alone and beside a runaway client
 	$(BIN)/python bench/load.py --clients 64 --seconds 60
 
-vendor: ## refresh the vendored YASGUI (kg/web/static/yasgui) and states dataset (kg/reference/states.json) from npm, at the versions package-lock.json pins
+vendor: ## refresh the vendored YASGUI (kg/web/static/yasgui), vis-timeline and vis-network (kg/web/static/vis) and states dataset (kg/reference/states.json) from npm, at the versions package-lock.json pins
 	npm ci --ignore-scripts --no-audit --no-fund
 	mkdir -p kg/web/static/yasgui
 	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css kg/web/static/yasgui/
 	cp node_modules/@zazuko/yasgui/package.json kg/web/static/yasgui/package.json
 	sed -i '/^\/\/# sourceMappingURL=/d' kg/web/static/yasgui/yasgui.min.js
+	mkdir -p kg/web/static/vis
+	cp node_modules/vis-timeline/standalone/umd/vis-timeline-graph2d.min.js node_modules/vis-timeline/styles/vis-timeline-graph2d.min.css kg/web/static/vis/
+	cp node_modules/vis-network/standalone/umd/vis-network.min.js node_modules/vis-network/styles/vis-network.min.css kg/web/static/vis/
+	cp node_modules/vis-timeline/package.json kg/web/static/vis/vis-timeline.package.json
+	cp node_modules/vis-network/package.json kg/web/static/vis/vis-network.package.json
+	sed -i '/sourceMappingURL=/d' kg/web/static/vis/*.min.js kg/web/static/vis/*.min.css
 	$(PYTHON) scripts/vendor_countries.py node_modules/world-countries/countries.json kg/reference/states.json

@@ -16,10 +16,12 @@ from rdflib import Dataset, Graph
 from kg import config
 from kg.articles import Article, read_articles
 from kg.cli import EXIT_ERROR, EXIT_HELD_BACK, EXIT_NONCONFORMING, EXIT_OK
+from kg.distributed import extract_on_dask, scheduler_address
 from kg.errors import ArticleError, BuildBusy, PublishError
 from kg.extract.coreference import resolve_events
 from kg.extract.model import Extraction
 from kg.extract.rules import RuleExtractor
+from kg.incremental import write_cache
 from kg.mapping import Build, Mapper
 from kg.publish import publish_atomically, remove_leftovers, write_failed_report
 from kg.reference import load_reference
@@ -41,6 +43,8 @@ class BuildOutcome:
     release: Path | None = None
     report_folder: Path | None = None
     dataset: Dataset | None = None
+    unchanged: int = 0  # `kg add`: articles given that the live release already holds as they are
+    nothing_changed: bool = False  # `kg add`: every article given is in the live release already; none published
 
     @property
     def exit_code(self) -> int:
@@ -49,6 +53,8 @@ class BuildOutcome:
             return EXIT_NONCONFORMING
         if self.errors or self.release is None:
             return EXIT_ERROR
+        if self.nothing_changed:
+            return EXIT_OK
         return EXIT_HELD_BACK if self.held_back else EXIT_OK
 
 
@@ -62,9 +68,21 @@ class Gated:
 
 
 def extract(
-    articles: list[Article], reference: Graph, settings: dict, progress: Progress | None = None
+    articles: list[Article],
+    reference: Graph,
+    settings: dict,
+    progress: Progress | None = None,
+    errors: list[ArticleError] | None = None,
 ) -> list[Extraction]:
-    """Run the extractor (the trained pipeline of `settings`) over `articles`."""
+    """Run the extractor (the trained pipeline of `settings`) over `articles`, on Dask workers if so configured.
+
+    On Dask an article whose extraction fails is left out and its error added to `errors`.
+    """
+    address = scheduler_address(settings, len(articles))
+    if address is not None:
+        extractions, failed = extract_on_dask(articles, settings, address, progress)
+        (errors if errors is not None else []).extend(failed)
+        return extractions
     if progress:
         progress("extracting", 0, len(articles))  # loading the trained pipeline takes a while
     extractor = RuleExtractor(reference, settings["SPACY_MODEL"])
@@ -139,10 +157,17 @@ def run_build(
     """
     if not publish:
         return _run_build(paths, settings, False, keep_going, strict, progress)
+    with holding_data_folder(settings):
+        return _run_build(paths, settings, True, keep_going, strict, progress)
+
+
+@contextmanager
+def holding_data_folder(settings: dict) -> Iterator[None]:
+    """Hold the data folder for one change of its releases (build, add, remove), and clear what killed ones left."""
     data_dir = config.data_dir(settings)
     with _build_lock(data_dir):
         remove_leftovers(data_dir)
-        return _run_build(paths, settings, True, keep_going, strict, progress)
+        yield
 
 
 def _run_build(
@@ -154,15 +179,34 @@ def _run_build(
     if (outcome.errors and not keep_going) or not outcome.articles:
         return outcome
     reference = load_reference(settings["BASE_IRI"])
-    extractions = extract(outcome.articles, reference, settings, progress)
+    extractions = extract(outcome.articles, reference, settings, progress, errors=outcome.errors)
+    if outcome.errors and not keep_going:
+        return outcome
+    return finish(outcome, extractions, reference, settings, strict=strict, progress=progress, publish=publish)
+
+
+def finish(
+    outcome: BuildOutcome,
+    extractions: list[Extraction],
+    reference: Graph,
+    settings: dict,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+    publish: bool = True,
+) -> BuildOutcome:
+    """Gate the extractions of every article of a release and publish what conforms, with the extractions kept
+    in the release for `kg add` and `kg remove` (kg/incremental.py)."""
+    outcome.articles = [x.article for x in extractions]
     gated = gate(extractions, reference, settings, outcome.build, strict=strict, progress=progress)
     outcome.dataset, outcome.validation, outcome.held_back = gated.dataset, gated.validation, gated.held_back
     if publish:
-        _publish(outcome, settings, progress)
+        _publish(outcome, settings, progress, extractions)
     return outcome
 
 
-def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None) -> None:
+def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None, extractions: list[Extraction]) -> None:
+    """Publish a gated outcome; the caller holds the data folder's lock (`build_lock`) from its start."""
     data_dir = config.data_dir(settings)
     if not outcome.validation.conforms:
         outcome.report_folder = write_failed_report(
@@ -173,6 +217,10 @@ def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None) -
             outcome.held_back,
         )
         return
+    if settings["STORE"] == "sparql":  # into the store first: a failure there leaves both releases as they were
+        from kg.store.remote import publish_dataset
+
+        publish_dataset(settings, outcome.build.identifier, outcome.dataset.serialize(format="nquads").encode())
     outcome.release = publish_atomically(
         data_dir,
         outcome.build.identifier,
@@ -182,6 +230,7 @@ def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None) -
         prefixes={k: str(v) for k, v in PREFIXES.items()},
         base=settings["BASE_IRI"],
         held_back=outcome.held_back,
+        extra=lambda folder: write_cache(folder, extractions),
         progress=progress,
     )
 

@@ -1,9 +1,9 @@
-"""The `kg` command: build, validate, query, stats, export.
+"""The `kg` command: build, add, remove, validate, query, stats, export.
 
 Exit codes: 0 success (published / conforms), 1 the graph does not conform to
 the shapes (nothing published), 2 error (bad input, bad query, nothing published),
 3 published, but some articles were held back because their graphs violate a shape,
-4 another build is running in the data folder (nothing done), 130 interrupted (Ctrl-C).
+4 another build, add or remove is running in the data folder (nothing done), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -81,6 +81,31 @@ def _parser() -> argparse.ArgumentParser:
         help="publish nothing if any article's graph violates a shape, instead of holding that article back",
     )
     build.set_defaults(run=commands.build)
+
+    add = sub.add_parser(
+        "add",
+        parents=[common],
+        help="add or replace articles in the live release without rebuilding the others",
+        description="Read the given articles and extract only those that are new or changed (same identifier, "
+        "other content); the live release's other articles are taken as extracted before. Events are resolved "
+        "across all articles, mapped, gated by the shapes and published as a new release, atomically, exactly "
+        "as `kg build` of the same articles would. Adding an article already there as it is changes nothing.",
+    )
+    add.add_argument("paths", nargs="+", type=Path, help="article files or folders")
+    add.add_argument("--keep-going", action="store_true", help="add the readable articles even if some are not")
+    add.add_argument("--strict", action="store_true", help="publish nothing if any article violates a shape")
+    add.set_defaults(run=commands.add)
+
+    remove = sub.add_parser(
+        "remove",
+        parents=[common],
+        help="remove articles from the live release by identifier",
+        description="Drop the articles with these identifiers (file names without extension, as `kg stats` "
+        "lists them) and publish the rest as a new release, gated and atomic like `kg build`.",
+    )
+    remove.add_argument("identifiers", nargs="+", help="article identifiers")
+    remove.add_argument("--strict", action="store_true", help="publish nothing if any article violates a shape")
+    remove.set_defaults(run=commands.remove)
 
     validate = sub.add_parser(
         "validate",

@@ -43,6 +43,30 @@ def build(args, settings: dict) -> int:
     return outcome.exit_code
 
 
+def add(args, settings: dict) -> int:
+    """Add or replace articles in the live release; print what changed."""
+    from kg.incremental import run_add
+
+    with ProgressBars() as progress:
+        outcome = run_add(args.paths, settings, keep_going=args.keep_going, strict=args.strict, progress=progress)
+    if outcome.nothing_changed:
+        _print_errors(outcome.errors)
+        print(f"nothing changed: the live release holds all {outcome.unchanged} articles as they are", file=sys.stderr)
+    else:
+        _report_build(outcome)
+    return outcome.exit_code
+
+
+def remove(args, settings: dict) -> int:
+    """Remove articles from the live release; print what was published."""
+    from kg.incremental import run_remove
+
+    with ProgressBars() as progress:
+        outcome = run_remove(args.identifiers, settings, strict=args.strict, progress=progress)
+    _report_build(outcome)
+    return outcome.exit_code
+
+
 def validate(args, settings: dict) -> int:
     """Validate articles (built in memory) or an RDF file; print the problems."""
     from kg.build import run_build

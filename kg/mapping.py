@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 import kg
 from kg.extract.model import Event, Extraction, Quote, Relation, Span, TimeValue
 from kg.ids import DIP, DIPST, IRIs, article_slug
-from kg.terms import PREFIXES, SCHEMA
+from kg.terms import ONTOLOGY_FILE, PREFIXES, SCHEMA
 
 _DATATYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 
@@ -48,6 +49,7 @@ class Mapper:
 
     def __init__(self, base: str):
         self.iris = IRIs(base)
+        self._labelled: dict = {}  # what the reference names: a named happening keeps its name, not a kind's
 
     def entity_iri(self, key: str) -> URIRef:
         """Return the IRI of an entity key such as `person/hakan-fidan`."""
@@ -63,7 +65,9 @@ class Mapper:
     ) -> Dataset:
         """Return the dataset of one build: article graphs and the reference, ontology and shapes graphs."""
         dataset = new_dataset()
+        self._labelled = {s: str(o) for s, o in reference.subject_objects(RDFS.label)}
         _copy(reference, dataset.graph(self.iris.graph("reference")))
+        label_holdings(dataset.graph(self.iris.graph("reference")))
         if ontology is not None:
             _copy(ontology, dataset.graph(self.iris.graph("ontology")))
         if shapes is not None:
@@ -79,7 +83,7 @@ class Mapper:
         node = self.iris.article(article.identifier)
         self.add_article(graph, node, extraction)
         slug = article_slug(article.identifier)
-        counter = _Counter(slug)
+        counter = _Counter(slug, article_name(extraction), extraction)
         event_iris = [self.add_event(graph, node, event, counter) for event in extraction.events]
         for quote in extraction.quotes:
             if quote.speaker:  # words nobody is said to have spoken are not a quotation of anyone
@@ -91,6 +95,7 @@ class Mapper:
         """Add the article's metadata, its mentions and the entities new to the reference data."""
         article = extraction.article
         graph.add((node, RDF.type, DIP.Article))
+        graph.add((node, RDFS.label, Literal(article_name(extraction), lang=article.language)))
         graph.add((node, DCTERMS.identifier, Literal(article.identifier)))
         graph.add((node, DCTERMS.language, Literal(article.language)))
         graph.add((node, DIP.wordCount, Literal(article.word_count)))
@@ -122,8 +127,12 @@ class Mapper:
         """Add one reported event and its report; return the event IRI."""
         iri = self.iris.entity("event", event.key or counter.next_slug("event"))
         graph.add((iri, RDF.type, DIP[event.kind]))
-        if event.label:
-            graph.add((iri, RDFS.label, Literal(event.label, lang="en")))
+        label = event.label or self._labelled.get(iri)
+        if label is None:  # a named happening is named by the reference graph, once
+            label = _event_fallback_label(event)
+            graph.add((iri, RDFS.label, Literal(label, lang="en")))
+        elif event.label:
+            graph.add((iri, RDFS.label, Literal(label, lang="en")))
         for predicate, keys in (
             (DIP.participant, event.participants),
             (DIP.host, event.hosts),
@@ -138,7 +147,14 @@ class Mapper:
             graph.add((iri, DIP.date, time_literal(event.date)))
         graph.add((iri, DIP.eventStatus, DIPST[event.status]))
         report = self.add_report(
-            graph, iri, article, event.evidence, counter, event.wording, event.date.text if event.date else None
+            graph,
+            iri,
+            article,
+            event.evidence,
+            counter,
+            f"Report of {label} in {counter.article_name}",
+            event.wording,
+            event.date.text if event.date else None,
         )
         if event.date_basis:
             graph.add((report, DIP.dateBasis, Literal(event.date_basis)))
@@ -147,13 +163,15 @@ class Mapper:
     def add_quote(self, graph: Graph, article: URIRef, quote: Quote, counter: _Counter, events: list) -> None:
         """Add one quotation with its speaker, the event it was said at, and its report."""
         iri = self.iris.entity("quote", counter.next_slug("quote"))
+        label = f"Quote of {counter.entity_name(quote.speaker)} in {counter.article_name}"
         graph.add((iri, RDF.type, DIP.Quote))
+        graph.add((iri, RDFS.label, Literal(label, lang="en")))
         graph.add((iri, DIP.quoteText, Literal(quote.text, lang="en")))
         for speaker in [quote.speaker, *quote.co_speakers]:
             graph.add((iri, DIP.speaker, self.entity_iri(speaker)))
         if quote.said_at is not None and 0 <= quote.said_at < len(events):
             graph.add((iri, DIP.saidAt, events[quote.said_at]))
-        self.add_report(graph, iri, article, quote.evidence, counter)
+        self.add_report(graph, iri, article, quote.evidence, counter, f"Report of the q{label[1:]}")
 
     def add_relation(self, graph: Graph, article: URIRef, relation: Relation, counter: _Counter) -> None:
         """Add one bilateral relation status with its time span and report."""
@@ -161,6 +179,9 @@ class Mapper:
         slug = "-".join([*(key.partition("/")[2] for key in parties), relation.status])
         iri = self.iris.entity("relation", slug)
         graph.add((iri, RDF.type, DIP.BilateralRelation))
+        names = " – ".join(sorted(counter.entity_name(key) for key in parties))
+        label = f"{names}: {status_labels().get(relation.status, relation.status.replace('-', ' '))}"
+        graph.add((iri, RDFS.label, Literal(label, lang="en")))
         for key in parties:
             graph.add((iri, DIP.party, self.entity_iri(key)))
         graph.add((iri, DIP.status, DIPST[relation.status]))
@@ -168,7 +189,8 @@ class Mapper:
             graph.add((iri, DIP.since, time_literal(relation.since)))
         if relation.until:
             graph.add((iri, DIP.until, time_literal(relation.until)))
-        self.add_report(graph, iri, article, relation.evidence, counter, relation.wording)
+        report_label = f"Report of {label} in {counter.article_name}"
+        self.add_report(graph, iri, article, relation.evidence, counter, report_label, relation.wording)
 
     def add_report(
         self,
@@ -177,6 +199,7 @@ class Mapper:
         article: URIRef,
         evidence: Span,
         counter: _Counter,
+        label: str,
         wording: str | None = None,
         date_text: str | None = None,
     ) -> URIRef:
@@ -186,6 +209,7 @@ class Mapper:
         graph.add((subject, DIP.reportedIn, article))
         graph.add((subject, DIP.report, report))
         graph.add((report, RDF.type, DIP.Report))
+        graph.add((report, RDFS.label, Literal(label, lang="en")))
         graph.add((report, DIP.reportedIn, article))
         graph.add((report, DIP.evidenceText, Literal(evidence.text)))
         graph.add((report, DIP.beginIndex, Literal(evidence.start)))
@@ -218,15 +242,64 @@ class Mapper:
 
 
 class _Counter:
-    """Number the nodes minted for one article: `{article-slug}-{n}` per kind."""
+    """Number the nodes minted for one article (`{article-slug}-{n}` per kind) and name what they mention."""
 
-    def __init__(self, article_slug: str):
+    def __init__(self, article_slug: str, article_name: str = "", extraction: Extraction | None = None):
         self.article_slug = article_slug
+        self.article_name = article_name
+        self.entities = extraction.entities if extraction else {}
         self.counts: dict[str, int] = {}
+
+    def entity_name(self, key: str) -> str:
+        """Return the label of an entity the article names, or its slug in words."""
+        entity = self.entities.get(key)
+        return entity.label if entity else key.partition("/")[2].replace("-", " ").title()
 
     def next_slug(self, kind: str) -> str:
         self.counts[kind] = self.counts.get(kind, 0) + 1
         return f"{self.article_slug}-{self.counts[kind]}"
+
+
+def article_name(extraction: Extraction) -> str:
+    """Return the readable name of an article: its headline, else its opening words."""
+    article = extraction.article
+    if article.title:
+        return article.title
+    words = " ".join(article.text.split())
+    return words if len(words) <= 72 else words[:72].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
+
+
+def label_holdings(graph: Graph) -> None:
+    """Give each office holding without a label one: `{holder} as {position} (from {start})`."""
+    for holding in set(graph.subjects(RDF.type, DIP.PositionHolding)):
+        if graph.value(holding, RDFS.label) is not None:
+            continue
+        holder, position = graph.value(holding, DIP.holder), graph.value(holding, DIP.position)
+        names = [str(graph.value(node, RDFS.label) or _last_segment(node)) for node in (holder, position)]
+        start, end = graph.value(holding, DIP.startDate), graph.value(holding, DIP.endDate)
+        period = f" ({start} – {end})" if start and end else f" (from {start})" if start else ""
+        label = f"{names[0]} as {names[1]}{period or (f' (until {end})' if end else '')}"
+        graph.add((holding, RDFS.label, Literal(label, lang="en")))
+
+
+@functools.cache
+def status_labels() -> dict[str, str]:
+    """Return the English name of every relation status concept (`border-closed` → `border closed`)."""
+    ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    return {
+        str(concept)[len(str(DIPST)) :]: str(label)
+        for concept, label in ontology.subject_objects(SKOS.prefLabel)
+        if str(concept).startswith(str(DIPST)) and getattr(label, "language", None) in ("en", None)
+    }
+
+
+def _event_fallback_label(event: Event) -> str:
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in event.kind).strip().capitalize()
+    return f"{words} ({event.date.value})" if event.date else words
+
+
+def _last_segment(node) -> str:
+    return str(node).rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
 
 
 def _copy(source: Graph, target: Graph) -> None:

@@ -3,7 +3,9 @@
 Layout of the data folder:
 
     releases/<build-id>/store/        the Oxigraph store (RocksDB)
+    releases/<build-id>/union-store/  the union of its graphs, each triple once, for the query workers (RocksDB)
     releases/<build-id>/dumps/        every dump, gzip variants, manifest.json, validation report
+    releases/<build-id>/search.sqlite the search index of every resource's names (kg/search.py)
     current -> releases/<build-id>    the live release; replaced by one atomic rename
     failed/<build-id>/                validation report of a build that did not conform (newest few kept)
 
@@ -33,7 +35,8 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kg.errors import PublishError
-from kg.void import add_void
+from kg.search import INDEX_FILE, build_index
+from kg.void import add_void, base_of
 
 if TYPE_CHECKING:
     from kg.validate import HeldBack  # pySHACL is not needed to publish or serve a release
@@ -66,17 +69,20 @@ REPORT_TEXT = "validation-report.txt"
 HELD_BACK_TEXT = "held-back.txt"
 HELD_BACK_REPORT = "held-back.ttl"
 MANIFEST = "manifest.json"
+STORE = "store"
+UNION_STORE = "union-store"
 
 
 @dataclass
 class QueryStores:
-    """A release opened for SPARQL: its named graphs, and (memory mode) their merge as a store of its own.
+    """A release opened for SPARQL: its named graphs, and their merge as a store of its own.
 
     SPARQL's default graph here is the union of the named graphs, and a union is an RDF merge: a triple
     several articles state is in it once. pyoxigraph's own union (`use_default_graph_as_union`) matches
     such a triple once per graph (oxigraph#1919). So a query that names no dataset and no GRAPH runs on
-    `merge`, loaded from the deduplicated union dump (kg.nt); the others run on `named` with pyoxigraph's
-    union, where that double counting remains for the default-graph part of a query that also uses GRAPH.
+    `merge` (the release's union-store, or the deduplicated union dump kg.nt loaded in memory); the others
+    run on `named` with pyoxigraph's union, where that double counting remains for the default-graph part
+    of a query that also uses GRAPH.
     """
 
     named: ox.Store
@@ -100,11 +106,14 @@ def _code_of(text: str) -> str:
     return _NOT_CODE.sub(" ", text)
 
 
-def load_query_stores(release: Path, mode: str = "memory") -> QueryStores:
-    """Open a release for SPARQL: in memory from its dumps (kg.nq, kg.nt), or its on-disk store read-only."""
+def load_query_stores(release: Path, mode: str = "disk") -> QueryStores:
+    """Open a release for SPARQL: its on-disk stores read-only (shared by every reader through the OS page
+    cache), or (mode `memory`) a private in-memory copy loaded from its dumps (kg.nq, kg.nt)."""
     nquads, union = release / "dumps" / "kg.nq", release / "dumps" / "kg.nt"
     if mode != "memory" or not nquads.exists():
-        return QueryStores(ox.Store.read_only(str(release / "store")))
+        named = ox.Store.read_only(str(release / STORE))
+        union_store = release / UNION_STORE
+        return QueryStores(named, ox.Store.read_only(str(union_store)) if union_store.exists() else None)
     named = ox.Store()
     named.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     if not union.exists():
@@ -112,6 +121,11 @@ def load_query_stores(release: Path, mode: str = "memory") -> QueryStores:
     merge = ox.Store()
     merge.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES)
     return QueryStores(named, merge)
+
+
+def merges_union(release: Path, mode: str = "disk") -> bool:
+    """Return whether queries on `release` see the union of its graphs as an RDF merge (see QueryStores)."""
+    return (release / (UNION_STORE if mode != "memory" else "dumps/kg.nt")).exists()
 
 
 def current_release(data_dir: Path) -> Path | None:
@@ -129,9 +143,11 @@ def publish_atomically(
     prefixes: dict[str, str] | None = None,
     base: str | None = None,
     held_back: HeldBack | None = None,
+    extra: Callable[[Path], None] | None = None,
     progress: Progress | None = None,
 ) -> Path:
-    """Write store, dumps and manifest for `dataset` (and the articles held back from it) and make it current."""
+    """Write store, dumps and manifest for `dataset` (and the articles held back from it) and make it current;
+    `extra` writes whatever else the release keeps into its folder before the swap."""
     releases = data_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     _remove_stale_tmp(releases)
@@ -142,6 +158,8 @@ def publish_atomically(
     try:
         tmp.mkdir()
         write_release(tmp, build_id, dataset, report, report_text, prefixes or {}, base, held_back, progress)
+        if extra is not None:
+            extra(tmp)
         os.rename(tmp, final)
     except OSError as error:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -211,7 +229,7 @@ def write_release(
     steps = len(DUMP_FORMATS) + 2
     if progress:
         progress("publishing", 0, steps)
-    store = ox.Store(str(folder / "store"))
+    store = ox.Store(str(folder / STORE))
     store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
     store.flush()
     if progress:
@@ -219,6 +237,7 @@ def write_release(
     dumps = folder / "dumps"
     dumps.mkdir()
     counts = write_dumps(store, dumps, prefixes, lambda done: progress and progress("publishing", 1 + done, steps))
+    write_union_store(folder / UNION_STORE, dumps / "kg.nt")
     report.serialize(dumps / REPORT_FILE, format="turtle")
     (dumps / REPORT_TEXT).write_text(report_text, encoding="utf-8")
     write_held_back(dumps, held_back)
@@ -226,9 +245,17 @@ def write_release(
     manifest["heldBack"] = held_back.entries() if held_back else []
     add_void(dumps, store, manifest, base)
     (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    build_index(store, folder / INDEX_FILE, base or base_of(store))
     del store
     if progress:
         progress("publishing", steps, steps)
+
+
+def write_union_store(path: Path, union_dump: Path) -> None:
+    """Load the union dump (each triple once) into an on-disk store that every query worker opens read-only."""
+    union = ox.Store(str(path))
+    union.bulk_load(path=str(union_dump), format=ox.RdfFormat.N_TRIPLES)
+    union.flush()
 
 
 def write_dumps(

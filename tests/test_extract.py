@@ -707,3 +707,61 @@ def test_a_new_persons_role_stays_within_its_sentence(extractor):
     x = extractor(article("The ministry spoke on Friday.\n\nGeorgian Prime Minister Irakli Kobakhidze arrived."))
     person = next(e for e in x.entities.values() if e.label == "Irakli Kobakhidze")
     assert person.role == "Georgian Prime Minister"
+
+
+def test_he_after_a_quote_naming_others_is_the_speaker_not_the_people_named(extractor):
+    x = extractor(
+        article(
+            "Kenya's Foreign Secretary Korir Sing'Oei said the talks were useful.\n\n"
+            "“There will be a meeting between President Ruto and President Museveni tomorrow,” "
+            "he said at a news conference."
+        )
+    )
+    [briefing] = [e for e in x.events if e.kind == "PressConference"]
+    assert "person/yoweri-museveni" not in briefing.participants
+    assert any(k.startswith("person/korir") for k in briefing.participants)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Chile and Peru issued a joint statement on Monday.",
+        "The Kenyan foreign ministry released a statement on the talks.",
+        "Brazil's president commented on the agreement signed by Chile and Peru.",
+    ],
+)
+def test_issuing_a_statement_or_commenting_is_a_statement(extractor, sentence):
+    x = extractor(article(sentence))
+    assert any(e.kind == "Statement" for e in x.events)
+
+
+def test_leaving_for_a_capital_goes_to_the_city_not_its_government(extractor):
+    x = extractor(article("“I am proud to leave for Washington next week,” the Kenyan president said."))
+    assert "place/washington-dc" in keys(x) or any(k.startswith("place/washington") for k in keys(x))
+
+
+def test_a_separate_meeting_is_not_the_one_told_before(extractor):
+    x = extractor(
+        article(
+            "Foreign Minister Amara Kone met his Ghanaian counterpart in Accra on Friday. "
+            "Kone separately met with the Nigerian foreign minister."
+        )
+    )
+    assert len([e for e in x.events if e.kind in ("Meeting", "Talks", "Event")]) >= 2
+
+
+def test_a_full_stop_that_lost_its_space_still_ends_the_sentence(extractor):
+    doc = extractor.nlp("Leaders gathered for the Summit.In addition, the ministers met. Read more at Report.az today.")
+    assert [s.text for s in doc.sents][:2] == ["Leaders gathered for the Summit.", "In addition, the ministers met."]
+    assert "Report.az" in [t.text for t in doc]
+
+
+def test_a_date_modifying_another_noun_does_not_date_the_trigger(extractor):
+    x = extractor(
+        article(
+            "Chile and Peru are scheduled to sign the Aug. 13 fisheries agreement in Lima on Sept. 15.",
+            published=dt.date(2020, 9, 9),
+        )
+    )
+    [signing] = [e for e in x.events if e.kind == "AgreementSigning"]
+    assert signing.date.value == "2020-09-15"

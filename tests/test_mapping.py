@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 import rdflib
-from rdflib import OWL, RDF, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg.articles import Article
@@ -19,6 +19,7 @@ from kg.validate import validate
 
 BASE = "https://example.org/kg/"
 ID = Namespace(BASE + "id/")
+OPENING = "Chile and Peru met in Lima on Monday. “We agree,” Boric said. The…"  # the untitled article's name
 TEXT = "Chile and Peru met in Lima on Monday. “We agree,” Boric said. The border stays closed."
 SEGMENTS = (
     "article",
@@ -88,6 +89,7 @@ def test_an_articles_metadata_and_text_are_its_nodes_description():
         mapped(Extraction(article(**meta))),
         f"""
         article:chile-peru-01 a dip:Article ;
+            rdfs:label "Chile and Peru meet"@en ;
             dct:identifier "Chile Peru 01" ;
             dct:language "en" ;
             dip:wordCount {len(TEXT.split())} ;
@@ -106,6 +108,7 @@ def test_metadata_the_article_lacks_is_left_out():
     node = ID["article/chile-peru-01"]
     assert {p for _, p, _ in graph.triples((node, None, None))} == {
         RDF.type,
+        RDFS.label,
         PREFIXES["dct"].identifier,
         PREFIXES["dct"].language,
         DIP.wordCount,
@@ -216,6 +219,7 @@ def test_an_event_has_its_class_agents_place_date_status_and_a_report_with_its_e
             dip:reportedIn article:chile-peru-01 ;
             dip:report report:chile-peru-01-1 .
         report:chile-peru-01-1 a dip:Report ;
+            rdfs:label "Report of Meeting of Chile and Peru in Lima in {OPENING}"@en ;
             dip:reportedIn article:chile-peru-01 ;
             dip:evidenceText "Chile and Peru met in Lima on Monday." ;
             dip:beginIndex {begin} ;
@@ -301,12 +305,14 @@ def test_a_quote_has_its_speakers_the_event_it_was_said_at_and_a_report():
         described,
         f"""
         quote:chile-peru-01-1 a dip:Quote ;
+            rdfs:label "Quote of Gabriel Boric in {OPENING}"@en ;
             dip:quoteText "We agree,"@en ;
             dip:speaker person:gabriel-boric, person:dina-boluarte ;
             dip:saidAt event:2025-03-03-meeting-lima-chile-peru ;
             dip:reportedIn article:chile-peru-01 ;
             dip:report report:chile-peru-01-2 .
         report:chile-peru-01-2 a dip:Report ;
+            rdfs:label "Report of the quote of Gabriel Boric in {OPENING}"@en ;
             dip:reportedIn article:chile-peru-01 ;
             dip:evidenceText "“We agree,” Boric said." ;
             dip:beginIndex {quote.evidence.start} ;
@@ -341,6 +347,7 @@ def test_a_relation_is_named_by_its_parties_and_status_and_spans_its_time():
         graph,
         f"""
         relation:chile-peru-border-closed a dip:BilateralRelation ;
+            rdfs:label "Chile – Peru: border closed"@en ;
             dip:party country:chile, country:peru ;
             dip:status dipst:border-closed ;
             dip:since "2025-02"^^xsd:gYearMonth ;
@@ -348,6 +355,7 @@ def test_a_relation_is_named_by_its_parties_and_status_and_spans_its_time():
             dip:reportedIn article:chile-peru-01 ;
             dip:report report:chile-peru-01-1 .
         report:chile-peru-01-1 a dip:Report ;
+            rdfs:label "Report of Chile – Peru: border closed in {OPENING}"@en ;
             dip:reportedIn article:chile-peru-01 ;
             dip:evidenceText "The border stays closed." ;
             dip:beginIndex {relation.evidence.start} ;

@@ -197,3 +197,32 @@ def test_every_way_of_naming_a_states_ministry_is_one_entity(extractor):
 def test_a_state_body_still_mentions_its_state(extractor):
     mentions, _ = find(extractor, "The Kenyan government agreed.")
     assert mentions["Kenyan"] == "country/kenya"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Officials of the Joint Commission on Water Resources between Kenya and Uganda met on Monday.",
+            "Joint Commission on Water Resources between Kenya and Uganda",
+        ),
+        (
+            "The Standing Committee on Fisheries of the Indian Ocean Rim said the quotas would stay.",
+            "Standing Committee on Fisheries of the Indian Ocean Rim",
+        ),
+    ],
+)
+def test_a_body_s_long_name_runs_over_its_capitalised_phrases(extractor, text, name):
+    mentions, entities = find(extractor, text)
+    assert entities[mentions[name]].kind == "Organization"
+
+
+def test_a_body_s_name_stops_where_the_next_body_begins(extractor):
+    text = "The Western Regional Group of the Standing Committee on Fisheries elected its chair."
+    mentions, _ = find(extractor, text)
+    assert "Western Regional Group of the Standing Committee on Fisheries" not in mentions
+
+
+def test_a_title_word_opening_a_body_s_name_is_kept(extractor):
+    mentions, entities = find(extractor, "Laos will host a General Planning Committee session on May 4.")
+    assert entities[mentions["General Planning Committee"]].kind == "Organization"

@@ -27,8 +27,8 @@ DEV = TESTS / "dev"
 SEED_FLOORS = {"entities_f1": 0.90, "events_f1": 0.90, "quotes_f1": 0.98, "dates_exact": 0.80}
 MIN_MERGES = 16
 # Development set, all sixteen articles published: floors at the level measured now. The figures the product
-# aims for (entities 0.85, events 0.70, quotes 0.80, dates 0.75) are not all reached yet (see CHANGELOG).
-DEV_FLOORS = {"entities_f1": 0.81, "events_f1": 0.69, "quotes_f1": 0.85, "dates_exact": 0.35}
+# aims for (entities 0.85, events 0.70, quotes 0.80, dates 0.75) are reached but for dates (see CHANGELOG).
+DEV_FLOORS = {"entities_f1": 0.85, "events_f1": 0.74, "quotes_f1": 0.85, "dates_exact": 0.42}
 
 
 def _score(release: Path, gold: Path) -> dict[str, str]:

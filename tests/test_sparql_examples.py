@@ -13,8 +13,8 @@ from kg.web.workers import Job
 EXAMPLES = {example.name: example for example in ui.examples()}
 
 
-def test_the_five_questions_are_there():
-    assert len(EXAMPLES) == 5
+def test_the_questions_are_there():
+    assert len(EXAMPLES) == 7
     assert all(example.title and example.description for example in EXAMPLES.values())
 
 
@@ -60,7 +60,7 @@ def test_who_held_an_office_on_a_date(seed_store):
 
 
 def test_turkiye_armenia_relations_over_time(seed_store):
-    rows = answer(seed_store, "5-turkiye-armenia-relations")
+    rows = answer(seed_store, "5-relations-between-two-countries")
     assert {"normalization process", "border closed"} <= {row["status"] for row in rows}, rows
     assert all(row["evidence"] for row in rows)
 
@@ -69,3 +69,14 @@ def test_examples_follow_the_configured_base_iri():
     moved = ui.examples("https://example.org/kg/")
     assert all("https://w3id.org/diplomacy-kg/id/" not in example.query for example in moved)
     assert any("https://example.org/kg/id/country/" in example.query for example in moved)
+
+
+def test_what_one_person_took_part_in(seed_store):
+    rows = answer(seed_store, "6-events-of-a-person")
+    assert any(row["date"] == "2024-08-27" and "Meeting" in row["kinds"] for row in rows), rows
+    assert all("participant" in row["roles"] or "host" in row["roles"] for row in rows)
+
+
+def test_events_of_one_kind(seed_store):
+    rows = answer(seed_store, "7-events-of-a-kind")
+    assert any("Azerbaijan" in row["countries"] and "Turkey" in row["countries"] for row in rows), rows

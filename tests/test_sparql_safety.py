@@ -58,7 +58,7 @@ def count(response) -> int:
 def wait_until_loaded(app, workers: int | None = None) -> None:
     """Wait for loaded query workers (all by default): a query arriving when none is loaded waits for loading."""
     pool = app.extensions["kg_query_pool"]
-    pool.warm(app.extensions["kg_release"].get().path)
+    pool.warm()
     workers = pool.size + SPARE_WORKERS if workers is None else workers
     deadline = time.monotonic() + 30
     while pool.loaded < workers and time.monotonic() < deadline:
@@ -292,7 +292,7 @@ def test_higher_timeout_parameter_does_not_lift_the_limit(app, client):
 def test_stopped_query_releases_its_cpu(app):
     pool = app.extensions["kg_query_pool"]
     wait_until_loaded(app)  # a replacement loading now would take the query instead
-    before = {w.process.pid for w in list(pool._idle.queue)}
+    before = {w.process.pid for w in pool.idle()}
     response = app.test_client().get("/sparql", query_string={"query": CARTESIAN, "timeout": "0.5"})
     assert response.status_code == 503
     time.sleep(0.2)
@@ -492,7 +492,7 @@ def test_a_long_query_is_demoted_and_set_aside_for_short_ones(data_dir):
         assert again.status_code == 503  # the runaway still holds its client's share
         runaway.join()
         wait_until_loaded(app)
-        assert {os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in pool._idle.queue} == {os.getpriority(0, 0)}
+        assert {os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in pool.idle()} == {os.getpriority(0, 0)}
     finally:
         app.extensions["kg_query_pool"].close()
 

@@ -102,3 +102,38 @@ def test_blank_lines_are_skipped():
     lines = ["", '{"label": "Summit", "pattern": [{"LEMMA": "summit"}]}', "", '{"label": "HAPPENING", "pattern": [{}]}']
     text = "\n".join(lines)
     assert [row["label"] for row in parse_patterns(text, "x.jsonl")] == ["Summit", "HAPPENING"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The border between Chile and Bolivia was reopened on Monday.", ("BorderOpening", "reopened")),
+        ("Kenya closed its long border with Somalia in 2011.", ("BorderClosure", "closed")),
+        ("The frontier that divides the two states will be opened next week.", ("BorderOpening", "opened")),
+    ],
+)
+def test_a_dependency_pattern_finds_a_trigger_whatever_stands_between(extractor, text, expected):
+    assert expected in triggers(extractor, text)
+
+
+def test_a_bad_dependency_pattern_is_refused_with_its_line():
+    line = '{"label": "BorderOpening", "dependency": true, "pattern": [{"RIGHT_ID": "v"}, {"LEFT_ID": "v"}]}'
+    with pytest.raises(ConfigError, match=r"x\.jsonl:1: not a spaCy DependencyMatcher pattern"):
+        parse_patterns(line, "x.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lula moved quickly to re-establish relations with Caracas.", ("DiplomaticRelationsEstablished", "establish")),
+        ("Chile and Bolivia resumed full diplomatic relations in 2024.", ("DiplomaticRelationsEstablished", "resumed")),
+        ("said Ruto in a statement released by his office.", ("Statement", "in a statement released")),
+        ("according to a statement by the Kenyan Foreign Ministry.", ("Statement", "statement by")),
+    ],
+)
+def test_relations_restored_and_statements_released_or_by_a_body(extractor, text, expected):
+    assert expected in triggers(extractor, text)
+
+
+def test_a_statement_released_is_not_also_a_generic_release(extractor):
+    assert ("Event", "released") not in triggers(extractor, "said Ruto in a statement released by his office.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from kg.extract.dates import TimeExpression, find_time_expressions, month_number
+from kg.extract.dates import TimeExpression, anchor_value, find_time_expressions, month_number
 from kg.extract.kinds import KINDS, SPEECH, kind_of
 from kg.extract.merging import shares_agents
 from kg.extract.model import Event, Span, TimeValue
@@ -14,10 +14,14 @@ from kg.extract.sentences import FUTURE, Sentence
 from kg.reference import Gazetteer
 
 
-def date_by_dispatch(event: Event, dispatch: TimeValue | dt.date | None) -> None:
+def date_by_dispatch(event: Event, dispatch: TimeValue | dt.date | tuple[dt.date, dt.date] | None) -> None:
     """Date words said with no date of their own by the dispatch reporting them (day, or month of a window)."""
     if event.date is not None or event.time_expression or kind_of(event.kind).family != SPEECH or dispatch is None:
         return
+    if isinstance(dispatch, tuple):  # a window: its month when it lies within one, else no date
+        dispatch = anchor_value(dispatch)
+        if dispatch is None or dispatch.precision not in ("day", "month"):
+            return
     if isinstance(dispatch, dt.date):
         dispatch = TimeValue(dispatch.isoformat(), "day")
     event.date = dispatch
@@ -78,6 +82,24 @@ def _governed_by(doc, time: TimeExpression, verb_start: int, verb_end: int) -> b
     return token == verb.root
 
 
+def attributive(time: TimeExpression, sentence: Sentence, trigger_start: int, trigger_end: int) -> bool:
+    """Return whether the parse makes a time a modifier of another noun than the trigger ("sign the Aug. 13
+    normalization agreement on Sept. 15": Aug. 13 dates the agreement, not the signing)."""
+    if sentence.doc is None:
+        return False
+    words = sentence.doc.char_span(time.start, time.end, alignment_mode="expand")
+    if words is None:
+        return False
+    root = words.root
+    head = root.head
+    return (
+        root.dep_ in ("nmod", "compound", "nummod", "amod")
+        and head.pos_ in ("NOUN", "PROPN")
+        and not words.start <= head.i < words.end
+        and not trigger_start <= head.idx < trigger_end
+    )
+
+
 def times_outside_quotes(sentence: Sentence) -> list[TimeExpression]:
     return [t for t in sentence.times if sentence.masked[t.start - sentence.start] != " " or t.text[0] == " "]
 
@@ -106,7 +128,7 @@ ANNIVERSARY = re.compile(r"mark(?:ing|ed|s)? the (?P<nth>\d+)(?:st|nd|rd|th) ann
 def anniversary_date(match: re.Match, sentence: Sentence, published: dt.date | None) -> TimeValue | None:
     """Date the marking of an anniversary: the publication date, else the year the count reaches from the
     year the sentence gives the happening ("the 33rd anniversary of relations established in 1992": 2025)."""
-    if published is not None:
+    if isinstance(published, dt.date):
         return TimeValue(published.isoformat(), "day", None)
     years = [int(t.get("year")) for t in sentence.times if t.kind == "year" and t.start - sentence.start > match.end()]
     nth = int(ANNIVERSARY.match(match.group(0)).group("nth"))
@@ -181,7 +203,7 @@ def carry_dates(events: list[Event], where: dict[int, int], published, gazetteer
             and not event.time_expression
             and event.status == "happened"
         ):
-            if index < 2 and published is not None and not event.key:
+            if index < 2 and isinstance(published, dt.date) and not event.key:
                 event.date = TimeValue(published.isoformat(), "day", None)
             elif (
                 previous is not None and index - where[id(previous)] <= 2 and shares_agents(event, previous, gazetteer)

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract import lexicon, names
+from kg.extract.datelines import Dateline
 from kg.extract.model import Entity
 from kg.ids import slugify
 from kg.reference import Gazetteer, fold
@@ -67,7 +68,9 @@ class EntityFinder:
         self.dictionary = names.common_words(nlp)
         self._role = _role_pattern(set(self.demonyms) | set(self.countries_by_name))
 
-    def __call__(self, doc: Doc, published: dt.date | None) -> tuple[list[Found], dict[str, Entity]]:
+    def __call__(
+        self, doc: Doc, published: dt.date | None, dateline: Dateline | None = None
+    ) -> tuple[list[Found], dict[str, Entity]]:
         """Return the mentions of `doc` in text order and the entities they name."""
         text = doc.text
         every = [Span(doc, s, e, label=m) for m, s, e in self._matches(doc)]
@@ -75,23 +78,45 @@ class EntityFinder:
         found: list[Found] = []
         entities: dict[str, Entity] = {}
         local_surnames = {fold(p.label.split()[-1]): p.key for p in entities.values()}
+        place = dateline.place if dateline is not None else None
         for span in sorted(spans, key=lambda s: s.start_char):
+            if place is not None and place.start <= span.start_char and span.end_char <= place.end:
+                continue  # the dateline's place is read below, as the place the dispatch was filed from
             mention = self._resolve(span, text, found, published, local_surnames)
             if mention is not None:
                 found.append(mention)
+        if place is not None:
+            found.append(self._dateline_place(place, entities))
         found.extend(self._roles(text, found, published))
         found = _dedupe(found) + self._nested(every, spans, found)
         # A state's body first: "the Kenyan Foreign Ministry" is the body "Kenya's foreign ministry" names too.
         found += self._state_bodies(doc, found, entities)
-        found += self._open_world(doc, found, entities)
+        # The dateline's agency is read with the dateline ("(AP) —" is an agency, "(Combined Sources) —" a credit).
+        agency = [(dateline.agency.start, dateline.agency.end)] if dateline is not None and dateline.agency else []
+        found += self._open_world(doc, found, entities, agency)
         for mention in found:
             if mention.key not in entities:
                 entities[mention.key] = self._entity(mention.key)
         return found, entities
 
-    def _open_world(self, doc: Doc, found: list[Found], entities: dict[str, Entity]) -> list[Found]:
-        """Return mentions of the names the NER finds outside every reference mention, as new entities."""
-        proposals = names.propose(doc, [(m.start, m.end) for m in found])
+    def _dateline_place(self, place, entities: dict[str, Entity]) -> Found:
+        """Return the place a dateline names ("YEREVAN (AP) —", "Kuala Lumpur, May 2 /Bernama/ -"): always a
+        location, never the government of a capital; known in any letter case, else a new place."""
+        written = place.text
+        for form in (written, written.title(), fold(written.title())):
+            places = sorted(k for k in self.forms.get(form, ()) if self.gazetteer.entities[k].kind == "Place")
+            if places:
+                return Found(place.start, place.end, places[0], "Place", "name")
+        label = written.title() if written.isupper() else written
+        key = f"place/{slugify(label)}"
+        entities.setdefault(key, Entity(key, "Place", label, in_reference=False))
+        return Found(place.start, place.end, key, "Place", "new")
+
+    def _open_world(
+        self, doc: Doc, found: list[Found], entities: dict[str, Entity], skip: list[tuple[int, int]]
+    ) -> list[Found]:
+        """Return mentions of the names the NER finds outside every reference mention and `skip`, as new entities."""
+        proposals = names.propose(doc, [(m.start, m.end) for m in found] + skip)
         aliases = _bracketed_aliases(doc.text, proposals, found)
         new, mentions = names.new_entities([p for p in proposals if p not in aliases], self.dictionary)
         entities.update(new)
@@ -331,8 +356,6 @@ def _literal_place(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 40) : start]
     after = text[end : end + 20]
     words = before.lower().split()
-    if re.search(r"(^|\n)\s*$", before) and re.match(r"\s*[—–-]", after):
-        return True  # dateline: "ANKARA — …"
     for cue in lexicon.LOCATIVE_BEFORE:
         cue_words = cue.split()
         if words[-len(cue_words) :] == cue_words or words[-len(cue_words) - 1 : -1] == cue_words and words[-1] == "the":

@@ -19,6 +19,7 @@ from kg.extract.dating import (
     ANNIVERSARY,
     after_anchor,
     anniversary_date,
+    attributive,
     carry_dates,
     date_by_dispatch,
     date_consequences,
@@ -283,7 +284,8 @@ class EventFinder:
         future = bool(FUTURE.search(head))
         if kind in _ARMED:
             times = [t for t in times if owner_trigger(t, sentence) in (None, match.start())]
-        time = nearest_time(times, trigger_at, sentence.text, sentence.start)
+        own = [t for t in times if not attributive(t, sentence, trigger_at, sentence.start + match.end())]
+        time = nearest_time(own or times, trigger_at, sentence.text, sentence.start)
         event = Event(
             kind=kind,
             evidence=sentence_evidence(sentence),

@@ -27,6 +27,7 @@ def _named_family(kind: str) -> str | None:
 
 
 _ENCOUNTERS = of_family(ENCOUNTER)
+_SEPARATE = re.compile(r"\b(?:separately|in a separate (?:meeting|call|conversation))\b", re.IGNORECASE)
 
 
 def same_event(a: Event, b: Event, distance: int) -> bool:
@@ -47,6 +48,8 @@ def same_event(a: Event, b: Event, distance: int) -> bool:
         return True  # one speaker's words over a few sentences are one statement
     if distance > 1 or a.kind == "War":
         return False
+    if distance and _SEPARATE.search(a.evidence.text):
+        return False  # "Fidan separately met with …": another encounter than the one told before
     if a.kind == "Event" and (a.wording or "").lower() != (b.wording or "").lower():
         return False  # generic happenings are one only when worded alike ("was elevated to" is no anniversary)
     if a.date and b.date and a.date.value != b.date.value:

@@ -87,7 +87,9 @@ class Event:
     label: str | None = None  # readable title, e.g. "Meeting of Bayramov and Fidan in Ankara"
     time_expression: str | None = None  # a relative date left unresolved for want of an anchor ("on Tuesday")
     trigger: Span | None = None  # the words that report the event ("held talks", "a 44-day war")
-    date_basis: str | None = None  # "dispatch": dated by the article reporting it, which gives no date of its own
+    # "dispatch": dated by the article reporting it, which gives no date of its own; "post": by the signature
+    # line of the embedded post that holds the words
+    date_basis: str | None = None
 
 
 @dataclass

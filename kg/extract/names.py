@@ -64,8 +64,10 @@ def propose(doc: Doc, taken: list[tuple[int, int]]) -> list[Proposal]:
         if kind is None:
             continue
         span = _trim(_whole_or_outside(ent, kind, taken))
-        if span is not None:
-            span = _without_honorifics(span)
+        if span is not None and span.root.lemma_.lower() not in ORGANIZATION_HEADS:
+            span = _without_honorifics(span)  # "Datuk Seri Anwar Ibrahim", but not the "General Border Committee"
+        if span is not None and kind == "Organization":
+            span = _with_titled_tail(span)
         if span is not None and span[-1].lemma_.lower() in GATHERING_HEADS:
             span = _trim(span[:-1]) if len(span) > 1 else None
         if span is None or not _believable(span, lowercase_words):
@@ -163,7 +165,7 @@ def _bracketed_acronyms(proposals: list[Proposal]) -> list[tuple[Proposal, Propo
     ]
 
 
-def _common_word(text: str, dictionary: frozenset[str]) -> bool:
+def common_word(text: str, dictionary: frozenset[str]) -> bool:
     """Return whether a word is an English common noun, singular or plural ("State", "Commissions")."""
     word = text.lower()
     return word in dictionary or (word.endswith("s") and word[:-1] in dictionary)
@@ -180,7 +182,7 @@ def _single_word_kinds(proposals: list[Proposal], keys: dict[str, str], dictiona
     for text, proposed in kinds.items():
         if "Place" in proposed:
             out[text] = "Place"
-        elif "Organization" in proposed and (_acronym(text) or not _common_word(text, dictionary)):
+        elif "Organization" in proposed and (_acronym(text) or not common_word(text, dictionary)):
             out[text] = "Organization"
     return out
 
@@ -273,6 +275,36 @@ def _kind(span: DocSpan, proposed: str) -> str:
     if heads & ORGANIZATION_HEADS and proposed != "Agreement":
         return "Organization"
     return proposed
+
+
+#: Words that join the capitalised parts of a body's long name ("Commission on … of the … between … and …").
+_NAME_JOINERS = frozenset({"of", "on", "for", "between", "and", "the", ",", "&"})
+
+
+def _with_titled_tail(span: DocSpan) -> DocSpan:
+    """Extend a body's name over the capitalised phrases the parse attaches to it ("the Commission on
+    Delimitation and Border Security" + "of the State Border between Armenia and Azerbaijan", and "between"
+    two names wherever the parse puts it). The name ends at its last capitalised word; at "and the", which
+    begins the next name; and before another body ("the Eastern European Group" of "the Committee …")."""
+    if span.root.lemma_.lower() not in ORGANIZATION_HEADS:
+        return span
+    doc, end, i = span.doc, span.end, span.end
+    inside = set(range(span.start, span.end))
+    while i < len(doc) and doc[i].sent == span.sent:
+        token = doc[i]
+        if token.lower_ in _NAME_JOINERS:
+            if token.lower_ == "the" and doc[i - 1].lower_ == "and":
+                break
+            i += 1
+            continue
+        attached = any(a.i in inside for a in token.ancestors) or doc[end].lower_ == "between"
+        if not (token.is_alpha and token.text[:1].isupper() and attached):
+            break
+        if token.lemma_.lower() in ORGANIZATION_HEADS:
+            break
+        inside.update(range(end, i + 1))
+        end = i = i + 1
+    return doc[span.start : end]
 
 
 def _with_hyphenated_end(span: DocSpan) -> DocSpan:

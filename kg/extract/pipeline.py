@@ -67,11 +67,30 @@ def read_pattern_rows(text: str, source: str, labels: Collection[str] | None = N
             raise ConfigError(f'{source}:{number}: expected {{"label": …, "pattern": [token objects]}}')
         if labels is not None and row["label"] not in labels:
             raise ConfigError(f"{source}:{number}: unknown event kind {row['label']!r}")
-        problems = validate_token_pattern(row["pattern"])
+        problems = _dependency_problems(row["pattern"]) if row.get("dependency") else None
+        problems = problems if problems is not None else validate_token_pattern(row["pattern"])
         if problems:
-            raise ConfigError(f"{source}:{number}: not a spaCy Matcher pattern: {'; '.join(problems)}")
+            kind = "DependencyMatcher" if row.get("dependency") else "Matcher"
+            raise ConfigError(f"{source}:{number}: not a spaCy {kind} pattern: {'; '.join(problems)}")
         rows.append(row)
     return rows
+
+
+def _dependency_problems(pattern: list[dict]) -> list[str] | None:
+    """Return what is wrong with a DependencyMatcher pattern's nodes (ids, relations, token attributes), if any."""
+    problems = []
+    for i, node in enumerate(pattern):
+        keys = {"RIGHT_ID", "RIGHT_ATTRS"} if i == 0 else {"LEFT_ID", "REL_OP", "RIGHT_ID", "RIGHT_ATTRS"}
+        if set(node) != keys:
+            problems.append(f"node {i} must have exactly the keys {sorted(keys)}")
+            continue
+        problems += [f"node {i}: {p}" for p in validate_token_pattern([node["RIGHT_ATTRS"]])]
+    return problems
+
+
+def lemma_as_norm_node(node: dict) -> dict:
+    """Turn a DependencyMatcher node's LEMMA constraint into one on NORM (see `lemma_as_norm`)."""
+    return {**node, "RIGHT_ATTRS": lemma_as_norm(node["RIGHT_ATTRS"])}
 
 
 def _is_pattern(pattern) -> bool:
@@ -102,10 +121,15 @@ _DOMAIN_NAME = re.compile(r"^[A-Z][\w-]*\.(?:[a-z]{2,3}|[A-Z][a-z])$")
 
 
 def _keep_domain_names_whole(nlp: Language) -> None:
-    """Keep names written as web domains one token, whatever else the tokenizer keeps whole."""
+    """Keep names written as web domains one token, whatever else the tokenizer keeps whole; a stop word after
+    the full stop ("the Summit.In addition", with the space lost) begins a sentence instead."""
     previous = nlp.tokenizer.token_match
+    stop_words = nlp.Defaults.stop_words
 
     def token_match(text: str):
-        return _DOMAIN_NAME.match(text) or (previous(text) if previous else None)
+        domain = _DOMAIN_NAME.match(text)
+        if domain and text.rpartition(".")[2].lower() not in stop_words:
+            return domain
+        return previous(text) if previous else None
 
     nlp.tokenizer.token_match = token_match

@@ -18,7 +18,9 @@ from kg.extract.events import EventFinder
 from kg.extract.happenings import described_happenings
 from kg.extract.links import describe_agreement, happening_mentions
 from kg.extract.model import Entity, Extraction, Mention, Span
+from kg.extract.names import common_word
 from kg.extract.pipeline import load_pipeline
+from kg.extract.posts import date_by_posts, find_posts, window_after
 from kg.extract.quotes import find_quotes, mask_quotes, quote_regions
 from kg.extract.relations import find_relations
 from kg.extract.sentences import ArticleContext, Sentence
@@ -43,8 +45,8 @@ class RuleExtractor:
             return None
         agency = dateline.agency
         known = next((m for m in found if m.start <= agency.start and agency.end <= m.end), None)
-        if known is not None:
-            return None
+        if known is not None or all(common_word(w, self.entities.dictionary) for w in agency.text.split()):
+            return None  # "(Combined Sources)", "(Agencies)": a credit in common words, not an agency's name
         entity = entities.setdefault(f"organization/{slugify(agency.text)}", _agency_entity(agency.text))
         return Mention(entity.key, agency)
 
@@ -59,15 +61,19 @@ class RuleExtractor:
 
     def _extract(self, article: Article, doc: Doc) -> Extraction:
         text = article.text
-        found, entities = self.entities(doc, article.published)
+        dateline = find_dateline(text)
+        found, entities = self.entities(doc, article.published, dateline)
         regions = quote_regions(text)
         # Scare quotes ("a “counterterrorism operation”") are the article's own words: only quotations are masked.
         masked = mask_quotes(text, [r for r in regions if not r.is_short(text)])
-        dateline = find_dateline(text)
         people = frozenset(m.key for m in found if m.kind == "Person")
-        context = ArticleContext(relative_anchor(dateline, article.published), people)
+        posts = find_posts(text)
+        # An undated article embedding dated posts was published on or after the latest of them.
+        anchor = relative_anchor(dateline, article.published) or window_after(posts)
+        context = ArticleContext(anchor, people)
         sentences = _sentences(doc, masked, found, self.triggers(doc), dateline, context)
         events = self.events(sentences)
+        date_by_posts(events, posts, entities)
         mentions = [Mention(m.key, Span(m.start, m.end, text[m.start : m.end])) for m in found]
         named = {m.entity for m in mentions}
         mentions += [m for m in happening_mentions(events, self.events.happenings) if m.entity not in named]

@@ -9,12 +9,6 @@ from kg.extract import lexicon
 from kg.extract.entities import Found
 from kg.extract.sentences import HOST_VERB, Sentence, inside_quote, unique
 
-SPEECH_VERBS = re.compile(
-    r"\b(?:" + "|".join(lexicon.SPEECH_VERBS) + r"|floated the idea|expressed (?:\w+ )?"
-    r"(?:intentions?|hopes?|readiness|support|concern))\b"
-)
-
-
 UNNAMED_SPEAKER = re.compile(
     r"\b(?:officials|sources|analysts|experts|diplomats|observers|reports|media|residents|witnesses|people)\s+$", re.I
 )
@@ -93,12 +87,23 @@ def pronoun_subject(sentence: Sentence, before: list[Sentence], agents: list[Fou
 
 
 def last_person(sentence: Sentence, before: list[Sentence], at: int) -> list[str]:
-    """Return the most recent person mentioned before `at` (the antecedent of "he" or "she")."""
+    """Return who "he" or "she" before `at` is: the person last named as a subject in the narration, else the
+    person last named in it; names inside quotations are the speaker's words, not the narrator's antecedents
+    ("“… between Modi and Xi tomorrow,” he said": he is who spoke, not Xi)."""
     for s in [sentence, *reversed(before[-3:])]:
-        people = [m for m in s.mentions if m.kind == "Person" and m.end <= at]
-        if people:
-            return [people[-1].key]
+        people = [m for m in s.mentions if m.kind == "Person" and m.end <= at and not inside_quote(s, m)]
+        subjects = [m for m in people if _subject(s, m)]
+        if subjects or people:
+            return [(subjects or people)[-1].key]
     return []
+
+
+def _subject(sentence: Sentence, mention: Found) -> bool:
+    """Return whether the parse makes a mention the subject of its clause."""
+    if sentence.doc is None:
+        return False
+    words = sentence.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return words is not None and words.root.dep_ in ("nsubj", "nsubjpass")
 
 
 def coordination_chain(sentence: Sentence, agents: list[Found], last: Found) -> list[str]:

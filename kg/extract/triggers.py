@@ -1,9 +1,11 @@
 """Event triggers: spaCy `Matcher` patterns by lemma, one labelled set per event kind, loaded from data.
 
 `patterns/events.jsonl` holds one pattern a line: `{"label": <event class or HAPPENING>, "pattern": [...],
-"weak": true?}`. Lemmas match whatever the case of the word ("Summit" in a headline); a weak pattern
-("talks") reports an event only in a sentence that also has a verb of happening (label HAPPENING: "held",
-"met"). Matches of one kind that overlap keep the longest.
+"weak": true?, "dependency": true?}`. A pattern is a `Matcher` token sequence, or with `"dependency": true` a
+`DependencyMatcher` tree whose first node (the anchor, a verb) is the trigger ("the border between Colombia and
+Venezuela was reopened": reopen ← nsubjpass border). Lemmas match whatever the case of the word ("Summit" in a
+headline); a weak pattern ("talks") reports an event only in a sentence that also has a verb of happening
+(label HAPPENING: "held", "met"). Matches of one kind that overlap keep the longest.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
-from spacy.matcher import Matcher
+from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from kg.extract.kinds import KINDS
-from kg.extract.pipeline import lemma_as_norm, read_pattern_rows
+from kg.extract.pipeline import lemma_as_norm, lemma_as_norm_node, read_pattern_rows
 
 PATTERNS_FILE = "patterns/events.jsonl"
 HAPPENING = "HAPPENING"
@@ -48,15 +50,22 @@ class TriggerMatcher:
 
     def __init__(self, vocab):
         self.matcher = Matcher(vocab)
+        self.dependency = DependencyMatcher(vocab)
         for row in load_patterns():
             label = f"{row['label']}:weak" if row.get("weak") else row["label"]
-            self.matcher.add(label, [[lemma_as_norm(token) for token in row["pattern"]]])
+            if row.get("dependency"):
+                self.dependency.add(label, [[lemma_as_norm_node(node) for node in row["pattern"]]])
+            else:
+                self.matcher.add(label, [[lemma_as_norm(token) for token in row["pattern"]]])
 
     def __call__(self, doc: Doc) -> list[Trigger]:
         """Return the triggers of `doc` in text order; weak ones only where a verb of happening shares the sentence."""
         by_label: dict[str, list] = {}
         for match_id, start, end in self.matcher(doc):
             by_label.setdefault(doc.vocab.strings[match_id], []).append(doc[start:end])
+        for match_id, token_ids in self.dependency(doc):
+            anchor = token_ids[0]
+            by_label.setdefault(doc.vocab.strings[match_id], []).append(doc[anchor : anchor + 1])
         sentence_of = _sentence_starts(doc)
         happening = {sentence_of[span.start] for span in by_label.pop(HAPPENING, [])}
         by_kind: dict[str, list] = {}  # a weak match inside a strong one of its kind ("held talks") is one trigger

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
 from flask import Flask
 
 from kg import config as kg_config
-from kg.web import dumps, errors, headers, home, release, resources, sparql, ui, void
+from kg.web import (
+    browse,
+    dumps,
+    errors,
+    headers,
+    home,
+    questions,
+    release,
+    resources,
+    search,
+    sitemap,
+    sparql,
+    ui,
+    views,
+    void,
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -22,19 +36,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     sparql.init_app(app)
     app.register_blueprint(ui.bp)
-    for linked_data in (home.bp, resources.bp, dumps.bp, void.bp):
+    app.register_blueprint(browse.bp)
+    app.register_blueprint(questions.bp)
+    app.register_blueprint(views.bp)
+    for linked_data in (home.bp, resources.bp, dumps.bp, void.bp, sitemap.bp):
         app.register_blueprint(linked_data)
+    search.init_app(app)
 
     @app.get("/healthz")
     def healthz():
-        """Say whether the server answers, which release it serves and how busy its query workers are."""
-        current = release.get_release()
-        load = app.extensions["kg_query_pool"].load()
-        report = {
-            "status": "saturated" if load.saturated else "ok",
-            "release": current.build_id if current else None,
-            "queries": asdict(load) | {"saturated": load.saturated},
-        }
-        return report, 200, {"Cache-Control": "no-store"}
+        """Say whether the server answers, which release it serves and how busy its query workers are.
+
+        503 (with the reason and Retry-After) when the live release cannot be opened or loaded by the query workers.
+        """
+        return release.health(app.extensions["kg_query_pool"].load())
 
     return app

@@ -37,6 +37,8 @@ PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
     "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
     "org": "http://www.w3.org/ns/org#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "void": "http://rdfs.org/ns/void#",
 }
 _SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
@@ -71,6 +73,22 @@ def describe(store: ox.Store, iri: ox.NamedNode) -> list[ox.Triple]:
     neighbours = {t.object for t in own if isinstance(t.object, ox.NamedNode)} | {t.subject for t in incoming}
     labels = [t for node in sorted(neighbours - {iri}, key=str) for t in _labels_of(store, node)]
     return _unique(own + incoming + labels)
+
+
+FOAF = "http://xmlns.com/foaf/0.1/"
+LICENSE = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
+
+
+def about_document(document: str, topic: ox.NamedNode, dataset: str, label: str) -> list[ox.Triple]:
+    """Return what a description document says about itself: its topic, dataset, licence and a label."""
+    doc = ox.NamedNode(document)
+    return [
+        ox.Triple(doc, RDF_TYPE, ox.NamedNode(FOAF + "Document")),
+        ox.Triple(doc, RDFS_LABEL, ox.Literal(f"Description of {label}", language="en")),
+        ox.Triple(doc, ox.NamedNode(FOAF + "primaryTopic"), topic),
+        ox.Triple(doc, ox.NamedNode("http://rdfs.org/ns/void#inDataset"), ox.NamedNode(dataset)),
+        ox.Triple(doc, ox.NamedNode("http://purl.org/dc/terms/license"), LICENSE),
+    ]
 
 
 def describe_graph(store: ox.Store, graph: ox.NamedNode) -> list[ox.Triple]:
@@ -237,6 +255,60 @@ def human_date(value: str | None) -> str:
         return year
     name = _MONTHS[int(month) - 1]
     return f"{int(day)} {name} {year}" if day else f"{name} {year}"
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMBERS = tuple(
+    XSD + name
+    for name in (
+        "integer",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "int",
+        "long",
+        "short",
+        "decimal",
+        "double",
+        "float",
+    )
+)
+LANGUAGES = {
+    "en": "English",
+    "tr": "Turkish",
+    "az": "Azerbaijani",
+    "hy": "Armenian",
+    "ru": "Russian",
+    "ka": "Georgian",
+    "fa": "Persian",
+    "ar": "Arabic",
+    "fr": "French",
+    "de": "German",
+    "es": "Spanish",
+    "it": "Italian",
+    "uk": "Ukrainian",
+    "el": "Greek",
+    "zh": "Chinese",
+}
+
+
+def language_name(code: str | None) -> str:
+    """Return a language code as people name the language (`en` → `English`, `en-GB` → `English (GB)`)."""
+    main, _, region = (code or "").partition("-")
+    name = LANGUAGES.get(main.lower(), code or "")
+    return f"{name} ({region.upper()})" if region and main.lower() in LANGUAGES else name
+
+
+def for_readers(term: Term) -> str:
+    """Return a literal as people read it: yes/no for booleans, grouped digits for numbers, dates spelled out."""
+    datatype = term.datatype or ""
+    if datatype == XSD + "boolean":
+        return "yes" if term.value in ("true", "1") else "no"
+    if datatype in _NUMBERS and re.fullmatch(r"-?\d+", term.value):
+        return f"{int(term.value):,}"
+    if datatype == XSD + "dateTime" and _DATE.match(term.value):
+        day, _, time = term.value.partition("T")
+        return f"{human_date(day)}, {time[:5]}" if time else human_date(day)
+    return term.label
 
 
 def _preferred(literals: list) -> ox.Literal:
@@ -498,6 +570,41 @@ class Views:
         facts = [Fact(self.labeller.term(r["article"]), date=_value(r["issued"])) for r in rows]
         return sorted(facts, key=lambda f: f.date or "", reverse=True)
 
+    def report(self, report: ox.NamedNode) -> dict | None:
+        """Return what a report page leads with: the fact, its sentence in the article's words and where to read it."""
+        fact = _first(self.store.quads_for_pattern(None, DIP_REPORT, report))
+        if fact is None:
+            return None
+        found = [e for e in self.evidence(fact.subject) if e.report == report.value]
+        if not found:
+            return None
+        evidence = found[0]
+        article = ox.NamedNode(evidence.article.value) if evidence.article else None
+        text = _first(self.store.quads_for_pattern(article, ARTICLE_TEXT, None)) if article else None
+        place = locate(text.object.value, evidence) if text else None
+        kinds = self.types(fact.subject)
+        return {
+            "fact": self.labeller.term(fact.subject),
+            "kind": kinds[0] if kinds else None,
+            "evidence": evidence,
+            "before": _context(text.object.value[: place[0]], before=True) if place else "",
+            "after": _context(text.object.value[place[1] :], before=False) if place else "",
+            "anchor": f"at-{place[0]}" if place else None,
+        }
+
+    def same_quote(self, quote: ox.NamedNode) -> list[Fact]:
+        """Return the other quotes of the same words by the same speaker: the quote as other articles report it."""
+        rows = self.select(
+            """SELECT ?quote ?other ?text ?otext WHERE {
+                 ?quote dip:quoteText ?text . ?other dip:quoteText ?otext . FILTER (?other != ?quote)
+                 OPTIONAL { ?quote dip:speaker ?speaker } OPTIONAL { ?other dip:speaker ?ospeaker }
+                 FILTER (!BOUND(?speaker) && !BOUND(?ospeaker) || ?speaker = ?ospeaker) }""",
+            quote=quote,
+        )
+        others = {r["other"] for r in rows if _key(r["text"].value) == _key(r["otext"].value)}
+        facts = [self._fact(other) for other in others]
+        return sorted(facts, key=lambda f: min((e.issued or "" for e in f.evidence), default=""))
+
     def article_facts(self, article: ox.NamedNode) -> list[Fact]:
         """Return every fact an article supports, each with the report that ties it to this article."""
         rows = self.select(
@@ -510,6 +617,15 @@ class Views:
             fact.evidence = [e for e in fact.evidence if e.report == row["report"].value]
             facts.append(fact)
         return sorted(facts, key=lambda f: min((e.begin or 0 for e in f.evidence), default=0))
+
+
+def _context(text: str, before: bool, size: int = 240) -> str:
+    """Return up to `size` characters of the text next to a span, cut at a word and kept within its paragraph."""
+    if before:
+        text = text.rsplit("\n\n", 1)[-1]
+        return text if len(text) <= size else "…" + text[-size:].split(" ", 1)[-1]
+    text = text.split("\n\n", 1)[0]
+    return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + "…"
 
 
 def _value(node) -> str | None:

@@ -26,7 +26,8 @@ def init_app(app: Flask) -> None:
 def error_page(error: HTTPException) -> Response:
     """Answer an HTTP error: the site's page when the client takes HTML, else a line of plain text."""
     status = error.code or 500
-    detail = MESSAGES.get(status, error.description or "").format(path=request.path, method=request.method)
+    template = MESSAGES.get(status)  # a description is shown as written: it may quote braces from the request
+    detail = template.format(path=request.path, method=request.method) if template else error.description or ""
     if wants_html():
         body = render_template("error.html", status=status, title=error.name, detail=detail, path=request.path)
         response = Response(body, status, mimetype="text/html")

@@ -94,12 +94,12 @@ def _evaluate(stores: QueryStores, graphs: frozenset[str], job: Job) -> Answer:
     store, arguments = _dataset(stores, job, verdict)
     result = store.query(job.query, **arguments)
     if isinstance(result, ox.QueryBoolean):
-        fmt = _format(conneg.RESULT_FORMATS, job.result_format, "a boolean (ASK) result")
+        fmt = served_format(conneg.RESULT_FORMATS, job.result_format, "a boolean (ASK) result")
         return Answer(result.serialize(format=fmt.writer), fmt.content_type)
     if isinstance(result, ox.QuerySolutions):
-        fmt = _format(conneg.RESULT_FORMATS, job.result_format, "a SELECT result")
+        fmt = served_format(conneg.RESULT_FORMATS, job.result_format, "a SELECT result")
         return _solutions(result, fmt, job.max_rows)
-    fmt = _format(conneg.RDF_FORMATS, job.graph_format, "an RDF graph (CONSTRUCT/DESCRIBE)")
+    fmt = served_format(conneg.RDF_FORMATS, job.graph_format, "an RDF graph (CONSTRUCT/DESCRIBE)")
     return _triples(result, fmt, job.max_rows)
 
 
@@ -163,7 +163,8 @@ def mark_truncated(data: bytes, fmt: conneg.Format, max_rows: int) -> bytes:
     return data  # CSV, TSV, JSON-LD: the X-KG-Truncated header says it
 
 
-def _format(formats: tuple[conneg.Format, ...], media_type: str | None, what: str) -> conneg.Format:
+def served_format(formats: tuple[conneg.Format, ...], media_type: str | None, what: str) -> conneg.Format:
+    """Return the format of `formats` with the negotiated media type; 406 naming those served for `what`."""
     fmt = next((f for f in formats if f.media_type == media_type), None)
     if fmt is None:
         names = ", ".join(f.media_type for f in formats)

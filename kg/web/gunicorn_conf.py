@@ -16,11 +16,5 @@ accesslog = "-"
 
 
 def post_worker_init(worker):
-    """Start loading this server process's query workers now, so the first query does not wait for them."""
-    from kg.web import release
-
-    app = worker.wsgi
-    with app.app_context():
-        live = release.get_release()
-        if live is not None:
-            app.extensions["kg_query_pool"].warm(live.path)
+    """Start loading this server process's query workers now (and follow release switches from now on)."""
+    worker.wsgi.extensions["kg_query_pool"].warm()

@@ -45,7 +45,10 @@ SECURITY = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-EXPOSED = "ETag, Last-Modified, Link, Content-Range, Content-Disposition, Retry-After, X-KG-Truncated, X-KG-Max-Rows"
+EXPOSED = (
+    "ETag, Last-Modified, Link, Content-Range, Content-Disposition, Retry-After, X-KG-Truncated, X-KG-Max-Rows,"
+    " X-KG-Release"
+)
 METHODS = "GET, HEAD, POST, OPTIONS"
 _HEADER_NAMES = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$")
 COMPRESSED = [
@@ -111,14 +114,18 @@ def add_cors(response: Response) -> None:
 
 def add_validators(response: Response) -> None:
     """Give a read answer an ETag and Last-Modified from the live release, and a Cache-Control."""
-    live = release.get_release()
+    try:
+        live = release.get_release()
+    except release.ReleaseUnreadable:
+        return
     if live is None or "no-store" in response.headers.get("Cache-Control", ""):  # live state (/healthz)
         return
+    build_id = response.headers.get("X-KG-Release", live.build_id)  # a query's answer names its own release
     if response.get_etag() == (None, None):
         variant = "\n".join((__version__, request.full_path, response.content_type or ""))
-        response.set_etag(f"{live.build_id}-{hashlib.blake2b(variant.encode(), digest_size=12).hexdigest()}")
+        response.set_etag(f"{build_id}-{hashlib.blake2b(variant.encode(), digest_size=12).hexdigest()}")
     if response.last_modified is None:
-        response.last_modified = built_at(live.build_id)
+        response.last_modified = built_at(build_id)
     response.headers.setdefault("Cache-Control", "public, no-cache")
 
 

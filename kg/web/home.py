@@ -18,16 +18,16 @@ from kg.web.release import get_release
 bp = Blueprint("home", __name__)
 
 SH = "http://www.w3.org/ns/shacl#"
-_COUNTED = (
-    ("Article", "articles"),
-    ("Country", "countries"),
-    ("Person", "people"),
-    ("Organization", "organizations"),
-    ("Place", "places"),
-    ("Agreement", "agreements"),
-    ("InfrastructureProject", "infrastructure projects"),
-    ("Quote", "quotes"),
-    ("BilateralRelation", "bilateral relation statuses"),
+_COUNTED = (  # class, what the home page calls its instances, the segment of their IRIs (their list: /id/<segment>/)
+    ("Article", "articles", "article"),
+    ("Country", "countries", "country"),
+    ("Person", "people", "person"),
+    ("Organization", "organizations", "organization"),
+    ("Place", "places", "place"),
+    ("Agreement", "agreements", "agreement"),
+    ("InfrastructureProject", "infrastructure projects", "project"),
+    ("Quote", "quotes", "quote"),
+    ("BilateralRelation", "bilateral relation statuses", "relation"),
 )
 _COUNTS = """SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class"""
 _ALL_EVENTS = """SELECT (COUNT(DISTINCT ?event) AS ?n) WHERE {
@@ -82,20 +82,26 @@ def index():
     )
 
 
-def _counts(views: Views) -> list[tuple[str, int]]:
+def _counts(views: Views) -> list[tuple[str, int, str]]:
     dip = "https://w3id.org/diplomacy-kg/ontology#"
     found = {row["class"].value: int(row["n"].value) for row in views.select(_COUNTS)}
-    counts = [(plural, found.get(dip + name, 0)) for name, plural in _COUNTED]
-    counts.insert(1, ("events", int(views.select(_ALL_EVENTS)[0]["n"].value)))
-    return [(label, n) for label, n in counts if n]
+    counts = [(plural, found.get(dip + name, 0), segment) for name, plural, segment in _COUNTED]
+    counts.insert(1, ("events", int(views.select(_ALL_EVENTS)[0]["n"].value), "event"))
+    return [(label, n, segment) for label, n, segment in counts if n]
 
 
 def _timeline(views: Views) -> dict[str, list[TimelineEntry]]:
     entries: dict = {}
+    # An event reported as several kinds (a "meeting" here, "talks" there) shows the first specific kind by name,
+    # whatever order the store gives the rows in.
     for row in views.select(_EVENTS):
         entry = entries.get(row["event"])
         kind = views.labeller.term(row["type"])
-        if entry is None or (entry.kind.label == "Event" and kind.label != "Event"):
+        if (
+            entry is None
+            or (entry.kind.label == "Event") > (kind.label == "Event")
+            or ((entry.kind.label == "Event") == (kind.label == "Event") and kind.label < entry.kind.label)
+        ):
             entries[row["event"]] = TimelineEntry(
                 views.labeller.term(row["event"]), kind, row["date"].value, int(row["reports"].value)
             )

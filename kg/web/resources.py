@@ -19,14 +19,18 @@ from kg.web.describe import (
     RDFS_LABEL,
     Labeller,
     Views,
+    about_document,
     describe,
     describe_graph,
     exists,
+    for_readers,
     highlight,
     human_date,
+    language_name,
     locate,
 )
 from kg.web.release import Release, get_release
+from kg.web.structured import structured_data
 
 bp = Blueprint("resources", __name__)
 
@@ -37,7 +41,7 @@ MENTIONS = ox.NamedNode(str(DIP.mentions))
 # Shown in the page's header or its own section, so left out of the generic property table.
 _HEADER_PREDICATES = (RDF_TYPE, RDFS_LABEL, SKOS_ALT, OWL_SAME_AS, DIP_REPORT, ARTICLE_TEXT)
 _WEB_ADDRESS = re.compile(r"^https?://[^/?#\s]+", re.IGNORECASE)
-_FIXED_ROOT = "https://w3id.org/diplomacy-kg/"  # ontology and shapes IRIs do not move with KG_BASE_IRI
+FIXED_ROOT = "https://w3id.org/diplomacy-kg/"  # ontology and shapes IRIs do not move with KG_BASE_IRI
 
 
 @bp.app_template_filter("href")
@@ -50,13 +54,15 @@ def local_href(iri: str) -> str | None:
     which pages show as text.
     """
     base = current_app.config["BASE_IRI"]
-    for root in (base, _FIXED_ROOT):
+    for root in (base, FIXED_ROOT):
         if iri.startswith(root):
             return f"{request.script_root}/{iri[len(root) :]}"
     return iri if _WEB_ADDRESS.match(iri) else None
 
 
 bp.add_app_template_filter(human_date, "human_date")
+bp.add_app_template_filter(for_readers, "for_readers")
+bp.add_app_template_filter(language_name, "language_name")
 bp.add_app_template_global(DATE_TYPES, "date_types")
 
 _QUOTE_MARKS = "\"'“”„‘’‚«»‹›"
@@ -91,13 +97,38 @@ def curie(iri: str) -> str:
 
 @bp.get("/id/<path:path>")
 def resource(path: str):
-    """Answer for one data IRI: its page, or its description in the negotiated (or suffixed) RDF format."""
+    """Answer for one data IRI: its page, or its description in the negotiated (or suffixed) RDF format.
+
+    The IRI names the thing; `{IRI}.html`, `{IRI}.ttl`… name documents about it. A request for the IRI
+    itself is answered 200 with the negotiated document, which the answer names in `Content-Location`
+    and links as `rel="describedby"` (docs/linked-data.md says why not 303).
+    """
     release = _release()
     iri, suffix_format = _resolve(release.store, f"id/{path}")
     fmt = suffix_format or _negotiate()
     if fmt != conneg.HTML:
-        return rdf_response(describe(release.store, iri), fmt, iri)
-    return _with_alternates(_vary(render_page(release, iri)), iri)
+        base = current_app.config["BASE_IRI"]
+        document = f"{iri.value}.{fmt.suffix}"
+        about = about_document(document, iri, f"{base}.well-known/void#dataset", _label(release, iri))
+        response = rdf_response(describe(release.store, iri) + about, fmt, iri)
+    else:
+        response = _with_alternates(_vary(render_page(release, iri)), iri)
+    if suffix_format is None:
+        _name_document(response, iri, fmt)
+    return response
+
+
+def _name_document(response: Response, iri: ox.NamedNode, fmt) -> None:
+    """Say which document answered for the IRI of a thing: `Content-Location` and `Link: rel="describedby"`."""
+    suffix, media_type = ("html", conneg.HTML) if fmt == conneg.HTML else (fmt.suffix, fmt.media_type)
+    document = f"{local_href(iri.value)}.{suffix}"
+    response.headers["Content-Location"] = document
+    link = f'<{document}>; rel="describedby"; type="{media_type}"'
+    response.headers["Link"] = ", ".join(filter(None, (response.headers.get("Link"), link)))
+
+
+def _label(release: Release, iri: ox.NamedNode) -> str:
+    return Labeller(release.store, docs.vocabulary(), current_app.config["BASE_IRI"]).label(iri)
 
 
 @bp.get("/graph/<path:path>")
@@ -148,6 +179,7 @@ def render_page(release: Release, iri: ox.NamedNode) -> Response:
     mentions = (MENTIONS,) if is_article else ()
     common = {
         "iri": iri.value,
+        "jsonld": structured_data(release.store, docs.vocabulary() or release.store, views.labeller, iri),
         "label": views.labeller.label(iri),
         "types": types,
         "properties": views.properties(iri, skip=_HEADER_PREDICATES + mentions),
@@ -176,6 +208,8 @@ def render_page(release: Release, iri: ox.NamedNode) -> Response:
         quotes_at=views.quotes_at(iri),
         relations=views.relations(iri) if str(DIP.Country) in is_a else [],
         mentioned_in=views.mentioned_in(iri),
+        report=views.report(iri) if str(DIP.Report) in is_a else None,
+        same_quote=views.same_quote(iri) if str(DIP.Quote) in is_a else [],
     )
     return Response(page, mimetype="text/html")
 
@@ -291,7 +325,7 @@ def ontology(rest: str = ""):
     path = docs.ontology_file()
     if rest:
         rest, suffix_format = _vocabulary_suffix(rest)
-        if not _defines(docs.load(path), f"{_FIXED_ROOT}ontology/{rest}"):
+        if not _defines(docs.load(path), f"{FIXED_ROOT}ontology/{rest}"):
             abort(404)
     else:
         suffix_format = None
@@ -330,7 +364,7 @@ def _document(path, suffix_format, render):
     triples = [
         ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
     ]
-    return rdf_response(triples, fmt, ox.NamedNode(f"{_FIXED_ROOT}{path.stem}"))
+    return rdf_response(triples, fmt, ox.NamedNode(f"{FIXED_ROOT}{path.stem}"))
 
 
 def _suffix_format(suffix: str) -> conneg.Format:

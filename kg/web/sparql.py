@@ -17,6 +17,8 @@ CONSTRUCT/DESCRIBE as Turtle (default), N-Triples, JSON-LD, RDF/XML, TriG. `Vary
 More than KG_MAX_ROWS rows are cut: `X-KG-Truncated: true` and `X-KG-Max-Rows`, and in the body
 a `head.link` (JSON) / `<link href>` (XML) of `urn:x-diplomacy-kg:truncated:max-rows=N`, or a
 `#` comment (Turtle, N-Triples, TriG) / XML comment (RDF/XML).
+`X-KG-Release` names the release (build id) that gave the answer: after a build swaps the release,
+a query that starts once any answer came from the new release is answered from it (kg.web.workers).
 
 Errors are `application/problem+json` documents {type, title, status, detail[, line, column]}:
 400 bad request / query syntax / SERVICE / remote FROM / nesting too deep / a protocol dataset IRI
@@ -29,7 +31,8 @@ other query form gets that form's default: clients such as rdflib's SPARQLStore 
 client reads the answer); 414 query string over it (gunicorn bounds the request line below that);
 415 other POST media types or a charset other than UTF-8; 503 timeout, a query stopped for memory
 or engine failure, or no room for the query within KG_QUERY_QUEUE_WAIT, because the server process
-is full or the client already holds its share (KG_MAX_CLIENT_QUERIES) (with `Retry-After`).
+is full or the client already holds its share (KG_MAX_CLIENT_QUERIES) (with `Retry-After`), and at
+once when the query workers cannot load the live release (`release-unavailable`, with the reason).
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ from gunicorn.http.errors import ParseException
 from werkzeug.exceptions import HTTPException
 from werkzeug.wsgi import get_input_stream
 
+from kg import config
+from kg.publish import current_release, merges_union
 from kg.web import conneg, release, service_description, ui
 from kg.web.workers import Job, QueryFailed, QueryPool
 
@@ -54,6 +59,7 @@ bp = Blueprint("sparql", __name__)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
+RELEASE_HEADER = "X-KG-Release"  # the build id of the release that gave the answer
 DRAIN_BYTES = 4 << 20  # a body over the limit is still read (and dropped) up to this size
 # What reading a malformed body raises: the WSGI server's parse errors (gunicorn: bad chunk sizes), a cut connection.
 BODY_ERRORS = (ParseException, OSError, ValueError)
@@ -81,10 +87,18 @@ class QueryRequest:
 def init_app(app: Flask) -> None:
     """Register the endpoint and give the app its pool of query workers."""
     settings = app.config
+    if settings["STORE"] == "sparql":
+        from kg.store.web import remote_queries
+
+        app.extensions["kg_query_pool"] = remote_queries(app)
+        app.register_blueprint(bp)
+        return
+    data_dir = config.data_dir(settings)
     pool = QueryPool(
         size=settings["QUERY_WORKERS"],
         max_in_flight=settings["MAX_CONCURRENT_QUERIES"],
         memory_mb=settings["QUERY_MEMORY_MB"],
+        locate=lambda: current_release(data_dir),
         store_mode=settings["QUERY_STORE"],
         client_share=settings["MAX_CLIENT_QUERIES"],
         queue_wait=float(settings["QUERY_QUEUE_WAIT"]),
@@ -250,7 +264,11 @@ def read_timeout(params: list[tuple[str, str]]) -> float | None:
 def answer(query_request: QueryRequest) -> Response:
     """Evaluate the query in a worker process and return its serialized answer."""
     result_format, graph_format = choose_formats(query_request.formats)
-    live = release.get_release()
+    try:
+        live = release.get_release()
+    except release.ReleaseUnreadable as unreadable:
+        retry_after = unreadable.retry_after
+        raise ProtocolError(503, "release-unavailable", unreadable.description, retry_after=retry_after) from None
     if live is None:
         raise ProtocolError(503, "no-data", "no graph has been published yet")
     settings = current_app.config
@@ -268,10 +286,11 @@ def answer(query_request: QueryRequest) -> Response:
     )
     pool: QueryPool = current_app.extensions["kg_query_pool"]
     try:
-        result = pool.run(live.path, job, timeout, client=client_address())
+        result = pool.run(job, timeout, client=client_address())
     except QueryFailed as failure:
         raise ProtocolError(failure.status, failure.kind, failure.message, **failure.extra) from None
     response = Response(result.body, content_type=result.media_type)
+    response.headers[RELEASE_HEADER] = result.release
     if result.truncated:
         response.headers["X-KG-Truncated"] = "true"
         response.headers["X-KG-Max-Rows"] = str(job.max_rows)
@@ -340,8 +359,9 @@ def describe_service() -> Response:
     fmt = wanted if isinstance(wanted, conneg.Format) else conneg.RDF_FORMATS[0]
     if wanted is None:
         raise ProtocolError(406, "not-acceptable", "the service description is served as RDF or HTML")
-    merged = current_app.config["QUERY_STORE"] == "memory"  # see kg.publish.load_query_store
-    body = service_description.serialize(endpoint_url(), release.get_release(), fmt, merged)
+    live = release.get_release()
+    merged = live is None or merges_union(live.path, current_app.config["QUERY_STORE"])
+    body = service_description.serialize(endpoint_url(), live, fmt, merged)
     return Response(body, content_type=fmt.content_type)
 
 
@@ -370,7 +390,11 @@ def protocol_error(error: ProtocolError) -> Response:
 def http_error(error: HTTPException) -> Response:
     """Render Werkzeug's errors (413, 405, …) as problem documents too."""
     kind = (error.name or "error").lower().replace(" ", "-")
-    return problem(error.code or 500, kind, error.description or error.name)
+    response = problem(error.code or 500, kind, error.description or error.name)
+    for name, value in error.get_headers():
+        if name.lower() in ("allow", "retry-after"):
+            response.headers[name] = value
+    return response
 
 
 def problem(status: int, kind: str, detail: str, **extra) -> Response:

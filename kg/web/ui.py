@@ -7,11 +7,11 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from kg.ids import DEFAULT_BASE
-from kg.web import release
 from kg.web.evaluate import PREFIXES
+from kg.web.resources import FIXED_ROOT
 
 bp = Blueprint("ui", __name__)
 
@@ -61,12 +61,16 @@ def query_page():
 def render_query_page():
     """Render the query UI, pointed at this server's /sparql."""
     settings = current_app.config
-    live = release.get_release()
-    if live is not None:
-        current_app.extensions["kg_query_pool"].warm(live.path)
+    current_app.extensions["kg_query_pool"].warm()
     endpoint = url_for("sparql.endpoint")
     found = examples(settings["BASE_IRI"])
-    config = {"endpoint": endpoint, "prefixes": prefixes(), "examples": [asdict(e) for e in found]}
+    config = {
+        "endpoint": endpoint,
+        "prefixes": prefixes(),
+        "examples": [asdict(e) for e in found],
+        "local": {root: f"{request.script_root}/" for root in (settings["BASE_IRI"], FIXED_ROOT)},
+        "labels": url_for("views.labels"),
+    }
     return render_template(
         "query.html",
         endpoint=endpoint,

@@ -1,0 +1,139 @@
+"""Extraction as a map over a Dask bag: worker processes on every core of this machine, or a Dask cluster.
+
+The per-article work of a build — the trained pipeline and the rules — runs on Dask workers; what needs every
+article at once (event coreference, mapping the merged events, the SHACL gate, publishing) stays in the calling
+process. Articles are read by the caller and shipped to the workers as plain values, so a remote cluster needs
+the package installed, not the article files. Each worker builds its extractor once (a module-level cache keyed
+by the pipeline and base IRI) and keeps it for every later partition; nothing heavy crosses the scheduler.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.articles import Article
+from kg.errors import ArticleError, ConfigError
+from kg.extract.model import Extraction
+
+Progress = Callable[[str, int, int], None]
+
+#: Articles per partition: small enough to balance two workers on a few hundred articles, large enough for
+#: spaCy's batching and to keep the scheduler's overhead per task (~1 ms) out of sight.
+PARTITION_SIZE = 16
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An article a worker could not extract (ArticleError does not survive pickling: it takes two arguments)."""
+
+    source: str
+    reason: str
+
+
+def scheduler_address(settings: dict, article_count: int) -> str | None:
+    """Return where extraction runs: None (in this process), "local" (a LocalCluster) or a scheduler address."""
+    choice = settings["DASK_SCHEDULER"].strip()
+    if choice == "none":
+        return None
+    if choice == "auto":
+        if article_count < settings["DASK_MIN_ARTICLES"] or (os.cpu_count() or 1) < 2:
+            return None
+        return "local"
+    return choice
+
+
+def extract_on_dask(
+    articles: list[Article], settings: dict, address: str, progress: Progress | None = None
+) -> tuple[list[Extraction], list[ArticleError]]:
+    """Extract `articles` on the Dask workers at `address` ("local": this machine's cores), in article order.
+
+    An article whose extraction fails becomes an ArticleError naming it; the others go on.
+    """
+    import dask.bag as db
+    from distributed import as_completed
+
+    bag = db.from_sequence(articles, partition_size=PARTITION_SIZE)
+    parts = bag.map_partitions(extract_partition, settings["SPACY_MODEL"], settings["BASE_IRI"]).to_delayed()
+    chunks = [articles[i : i + PARTITION_SIZE] for i in range(0, len(articles), PARTITION_SIZE)]  # as the bag's
+    results: list[list] = [[] for _ in chunks]
+    with _client(address) as client:
+        futures = client.compute(parts)
+        position = {future.key: index for index, future in enumerate(futures)}
+        done = 0
+        for future in as_completed(futures):
+            index = position[future.key]
+            results[index] = _result(future, chunks[index])
+            done += len(chunks[index])
+            if progress:
+                progress("extracting", done, len(articles))
+    extractions, errors = [], []
+    for item in (item for part in results for item in part):
+        if isinstance(item, Failure):
+            errors.append(ArticleError(item.source, item.reason))
+        else:
+            extractions.append(item)
+    return extractions, errors
+
+
+def _result(future, articles: list[Article]) -> list[Extraction | Failure]:
+    """Return a partition's extractions, or a failure for each of its articles if its task itself failed."""
+    if future.status == "finished":
+        return future.result()
+    error = future.exception()  # e.g. KilledWorker: an article crashed the worker process every time it ran
+    reason = f"extraction failed on the Dask workers: {type(error).__name__}: {error}"
+    return [Failure(article.source, reason) for article in articles]
+
+
+def extract_partition(articles: list[Article], model: str, base: str) -> list[Extraction | Failure]:
+    """Extract one partition on a worker; an article that fails is returned as a Failure, not raised."""
+    extractor = worker_extractor(model, base)
+    try:
+        return list(extractor.pipe(articles))
+    except Exception:  # one bad article spoils spaCy's batch: redo this partition one article at a time
+        return [_extract_one(extractor, article) for article in articles]
+
+
+@lru_cache(maxsize=2)
+def worker_extractor(model: str, base: str):
+    """Return this process's extractor for `model` and `base`, built on first use and kept for later tasks."""
+    from kg.extract.rules import RuleExtractor
+    from kg.reference import load_reference
+
+    return RuleExtractor(load_reference(base), model)
+
+
+def _extract_one(extractor, article: Article) -> Extraction | Failure:
+    try:
+        return extractor(article)
+    except Exception as error:
+        return Failure(article.source, f"extraction failed: {type(error).__name__}: {error}")
+
+
+@contextmanager
+def _client(address: str) -> Iterator:
+    """Connect to the scheduler at `address`, or start a cluster of one single-threaded worker per core."""
+    from distributed import Client, LocalCluster
+
+    if address != "local":
+        try:
+            client = Client(address, timeout="10s")
+        except OSError as error:
+            raise ConfigError(f"KG_DASK_SCHEDULER={address}: cannot reach the Dask scheduler ({error})") from None
+        with client:
+            yield client
+        return
+    cluster = LocalCluster(
+        n_workers=os.cpu_count() or 1,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,  # no fixed port: several builds may share a machine
+        silence_logs=logging.ERROR,
+    )
+    with cluster, Client(cluster) as client:
+        yield client

@@ -1,0 +1,311 @@
+"""The search index of a release: every resource's names in an SQLite FTS5 table, built when it is published.
+
+Each row is one name of one resource (its label, or an alternative name, or a quotation's words),
+with the resource's class, the family that class belongs to (every event kind is an `Event`) and a
+short description. Names are folded before indexing and before matching (case, accents, `ı`/`ß`…),
+so "Türkiye", "TURKIYE" and "turkiye" find the same country; every word of a query is a prefix, so
+"Pash" finds "Nikol Pashinyan" while it is being typed.
+
+The index is a file of the release (`search.sqlite` beside `store/` and `dumps/`): it never changes
+after publishing and the server opens it read-only.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KGError
+from kg.ids import DEFAULT_BASE, DIP
+
+INDEX_FILE = "search.sqlite"
+SCHEMA_VERSION = 1
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+# Predicates naming a resource, and the `match.type` a hit on each reports (Wikidata's words).
+NAME_PREDICATES = (
+    (RDFS + "label", "label"),
+    (SKOS + "prefLabel", "label"),
+    ("http://purl.org/dc/terms/title", "label"),
+    ("http://xmlns.com/foaf/0.1/name", "label"),
+    ("https://schema.org/name", "label"),
+    (SKOS + "altLabel", "alias"),
+    (str(DIP.demonym), "alias"),
+    (str(DIP.quoteText), "text"),
+)
+# Which kinds of resource come first when names match equally well: the ones people look up.
+TYPE_RANK = {
+    "Person": 0,
+    "Country": 0,
+    "Organization": 1,
+    "Place": 1,
+    "Position": 2,
+    "Agreement": 2,
+    "InfrastructureProject": 2,
+    "Event": 3,
+    "Article": 4,
+    "BilateralRelation": 5,
+    "Quote": 6,
+    "PositionHolding": 7,
+    "Report": 9,
+}
+# Kinds left out of a search that names no type (their counts are still given, to ask for them).
+HIDDEN_UNLESS_ASKED = ("Report",)
+_FOLD = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "’": "'"})
+_WORD = re.compile(r"[^\W_]+")
+
+_RESOURCES = """
+PREFIX dip: <https://w3id.org/diplomacy-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?s ?type ?isEvent ?date ?issued ?publisher ?role (COUNT(DISTINCT ?in) AS ?links) WHERE {
+  ?s a ?type . FILTER(isIRI(?s) && STRSTARTS(STR(?type), STR(dip:)))
+  BIND(EXISTS { ?type rdfs:subClassOf* dip:Event } AS ?isEvent)
+  OPTIONAL { ?s dip:date ?date } OPTIONAL { ?s <http://purl.org/dc/terms/issued> ?issued }
+  OPTIONAL { ?s <http://purl.org/dc/terms/publisher> ?publisher } OPTIONAL { ?s dip:role ?role }
+  OPTIONAL { ?in ?p ?s }
+} GROUP BY ?s ?type ?isEvent ?date ?issued ?publisher ?role
+"""
+
+
+class SearchError(KGError):
+    """A search the index cannot answer: no index, or a query with nothing to look for."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One resource found: its IRI, label, class, description and the name that matched."""
+
+    iri: str
+    label: str
+    type: str
+    family: str
+    description: str
+    match_type: str
+    match_text: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Results:
+    """A page of hits, the number of all hits, and the number per class (before the class filter, reports included)."""
+
+    hits: list[Hit]
+    total: int
+    by_type: dict[str, int]
+
+
+def fold(text: str) -> str:
+    """Return `text` in the form names are compared in: no accents, no case, `ı` → `i`."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def query_words(text: str) -> list[str]:
+    """Return the folded words of a search, each to be matched as a prefix."""
+    return _WORD.findall(fold(text))
+
+
+# --------------------------------------------------------------------------- building
+
+
+def build_index(store: ox.Store, path: Path, base: str = DEFAULT_BASE) -> int:
+    """Write the search index of the resources under `{base}id/` in `store` to `path`; return the resources."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    connection = sqlite3.connect(tmp)
+    try:
+        _create(connection)
+        count = 0
+        for resource_id, resource in enumerate(_resources(store, base), start=1):
+            connection.execute(
+                "INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (resource_id, resource.iri, resource.label, resource.type, resource.family, *resource.rest),
+            )
+            connection.executemany(
+                "INSERT INTO name (resource, text, folded, match, lang) VALUES (?, ?, ?, ?, ?)",
+                [(resource_id, text, fold(text), match, lang) for text, match, lang in resource.names],
+            )
+            count += 1
+        connection.execute("INSERT INTO name_fts(name_fts) VALUES ('optimize')")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.commit()
+    finally:
+        connection.close()
+    tmp.replace(path)
+    return count
+
+
+def _create(connection: sqlite3.Connection) -> None:
+    connection.executescript(
+        """
+        CREATE TABLE resource (id INTEGER PRIMARY KEY, iri TEXT UNIQUE, label TEXT, type TEXT, family TEXT,
+                               description TEXT, rank INTEGER, links INTEGER);
+        CREATE TABLE name (id INTEGER PRIMARY KEY, resource INTEGER REFERENCES resource(id), text TEXT,
+                           folded TEXT, match TEXT, lang TEXT);
+        CREATE INDEX name_resource ON name(resource);
+        CREATE INDEX resource_type ON resource(type);
+        CREATE VIRTUAL TABLE name_fts USING fts5(folded, content='name', content_rowid='id',
+                                                 tokenize="unicode61 remove_diacritics 2");
+        CREATE TRIGGER name_ai AFTER INSERT ON name BEGIN
+          INSERT INTO name_fts(rowid, folded) VALUES (new.id, new.folded);
+        END;
+        """
+    )
+
+
+@dataclass
+class _Resource:
+    iri: str
+    label: str
+    type: str
+    family: str
+    rest: tuple  # description, rank, links
+    names: list[tuple[str, str, str]]
+
+
+def _resources(store: ox.Store, base: str) -> Iterator[_Resource]:
+    """Yield every typed resource under `{base}id/` with its names, most specific class first."""
+    rows: dict[str, dict] = {}
+    space = f"{base}id/"
+    for row in store.query(_RESOURCES, use_default_graph_as_union=True):
+        if not row["s"].value.startswith(space):
+            continue
+        entry = rows.setdefault(row["s"].value, {"types": {}, "links": 0, "facts": {}})
+        name = row["type"].value[len(str(DIP)) :]
+        entry["types"][name] = row["isEvent"].value == "true"
+        entry["links"] = max(entry["links"], int(row["links"].value))
+        for key in ("date", "issued", "publisher", "role"):
+            if row[key] is not None:
+                entry["facts"].setdefault(key, row[key].value)
+    from kg.web.describe import Labeller  # names nodes minted without a label (releases of older builds)
+
+    labeller = Labeller(store, base=base)
+    for iri, entry in sorted(rows.items()):
+        node = ox.NamedNode(iri)
+        kind = _most_specific(entry["types"])
+        family = "Event" if entry["types"][kind] else kind
+        names = _names(store, node)
+        label = next((text for text, match, _ in names if match == "label"), None) or labeller.label(node)
+        if not any(match == "label" for _, match, _ in names):
+            names.insert(0, (label, "label", ""))
+        description = describe(kind, family, entry["facts"])
+        rank = TYPE_RANK.get(family, TYPE_RANK.get(kind, 8))
+        yield _Resource(iri, label, kind, family, (description, rank, entry["links"]), names)
+
+
+def _most_specific(types: dict[str, bool]) -> str:
+    """Return the class to show: an event kind before `Event`, else the first by name."""
+    return sorted(types, key=lambda name: (name == "Event", name))[0]
+
+
+def _names(store: ox.Store, node: ox.NamedNode) -> list[tuple[str, str, str]]:
+    """Return the names of a resource as (text, match type, language), labels first, each once."""
+    found: dict[tuple[str, str], str] = {}
+    for predicate, match in NAME_PREDICATES:
+        for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None):
+            literal = quad.object
+            if isinstance(literal, ox.Literal) and literal.value.strip():
+                found.setdefault((" ".join(literal.value.split()), match), literal.language or "")
+    ordered = sorted(found.items(), key=lambda item: (item[0][1] != "label", item[1] not in ("en", "")))
+    labels = {text.casefold() for (text, match), _ in ordered if match == "label"}
+    return [(text, match, lang) for (text, match), lang in ordered if match == "label" or text.casefold() not in labels]
+
+
+def describe(kind: str, family: str, facts: dict[str, str]) -> str:
+    """Return a short description of a resource: its kind in words and its date, role or publisher."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", kind).lower()
+    words = words[:1].upper() + words[1:]
+    parts = [words if family != "Event" or kind == "Event" else f"{words} (event)"]
+    if facts.get("role"):
+        parts.append(facts["role"])
+    if facts.get("date"):
+        parts.append(facts["date"])
+    if facts.get("publisher"):
+        parts.append(facts["publisher"])
+    if facts.get("issued"):
+        parts.append(facts["issued"])
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------------------- searching
+
+
+class SearchIndex:
+    """A release's search index, opened read-only for each search."""
+
+    def __init__(self, path: Path):
+        if not path.exists():
+            raise SearchError(f"no search index at {path}; publish the release again with `kg build`")
+        self.path = path
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        connection.row_factory = sqlite3.Row
+        return connection
+
+    def search(self, text: str, types: tuple[str, ...] = (), limit: int = 10, offset: int = 0) -> Results:
+        """Return the resources with a name whose words start with the words of `text`, best first."""
+        words = query_words(text)
+        if not words:
+            raise SearchError("the search has no letters or digits to look for")
+        match = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+        whole = " ".join(words)
+        with self._connect() as connection:
+            prefix = whole.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "%"
+            hits = connection.execute(_SEARCH, {"match": match, "whole": whole, "prefix": prefix}).fetchall()
+        best: dict[int, sqlite3.Row] = {}
+        for row in hits:  # ordered best first: keep each resource's best-matching name
+            best.setdefault(row["resource"], row)
+        by_type: dict[str, int] = {}
+        for row in best.values():
+            by_type[row["type"]] = by_type.get(row["type"], 0) + 1
+        if types:
+            chosen = [row for row in best.values() if row["type"] in types or row["family"] in types]
+        else:  # a report repeats the name of the fact it reports: listed only when asked for
+            chosen = [row for row in best.values() if row["family"] not in HIDDEN_UNLESS_ASKED]
+        page = [_hit(row) for row in chosen[offset : offset + limit]]
+        return Results(page, len(chosen), dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+    def types(self) -> dict[str, str]:
+        """Return every class in the index with the family it belongs to."""
+        with self._connect() as connection:
+            return dict(connection.execute("SELECT DISTINCT type, family FROM resource ORDER BY type").fetchall())
+
+    def resources(self) -> Iterator[tuple[str, str]]:
+        """Yield the IRI and class of every resource in the index, in IRI order."""
+        with self._connect() as connection:
+            yield from connection.execute("SELECT iri, type FROM resource ORDER BY iri")
+
+
+# A name equal to the search comes first; then people, countries, organisations and places before
+# events, articles and quotes that mention them; then a name starting with the search before one holding
+# its words further on, labels before aliases and quoted words, the kinds people look up first, the most linked.
+_SEARCH = """
+SELECT n.resource, n.text, n.match, n.lang, r.iri, r.label, r.type, r.family, r.description,
+       CASE WHEN n.folded = :whole THEN 0 WHEN n.folded LIKE :prefix ESCAPE '\\' THEN 1 ELSE 2 END AS closeness
+FROM name_fts JOIN name n ON n.id = name_fts.rowid JOIN resource r ON r.id = n.resource
+WHERE name_fts MATCH :match
+ORDER BY closeness > 0, r.rank > 2, closeness, CASE n.match WHEN 'label' THEN 0 WHEN 'alias' THEN 1 ELSE 2 END,
+         r.rank, r.links DESC, length(n.text), r.iri
+"""
+
+
+def _hit(row: sqlite3.Row) -> Hit:
+    return Hit(
+        iri=row["iri"],
+        label=row["label"],
+        type=row["type"],
+        family=row["family"],
+        description=row["description"],
+        match_type=row["match"],
+        match_text=row["text"],
+        lang=row["lang"] or "en",
+    )

@@ -1,0 +1,128 @@
+"""`kg add` and `kg remove`: the live release changed one article at a time, equal to a build from scratch."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib.compare import isomorphic
+
+from kg import config
+from kg.build import run_build
+from kg.cli import main
+from kg.errors import KGError
+from kg.incremental import CACHE, read_cache, run_add, run_remove
+from kg.publish import current_release
+from tests.conftest import SEEDS
+
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+def settings(data_dir: Path) -> dict:
+    return config.load({"DATA_DIR": str(data_dir)}, environ={})
+
+
+def folder_of(tmp: Path, name: str, files: list[Path]) -> Path:
+    out = tmp / name
+    out.mkdir()
+    for f in files:
+        shutil.copy(f, out / f.name)
+    return out
+
+
+def graphs(dataset) -> dict[str, object]:
+    """Every named graph but the build's own provenance (its times and identifier differ by build)."""
+    return {str(g.identifier): g for g in dataset.graphs() if not str(g.identifier).endswith("/graph/build") and len(g)}
+
+
+def assert_same_graph(a, b) -> None:
+    left, right = graphs(a), graphs(b)
+    assert left.keys() == right.keys()
+    different = [name for name in left if not isomorphic(left[name], right[name])]
+    assert not different, different
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    """The seeds built from scratch: the graph every sequence of adds and removes must come to."""
+    data = tmp_path_factory.mktemp("full")
+    outcome = run_build([SEEDS], settings(data))
+    assert outcome.exit_code == 0
+    return outcome
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory):
+    """Three seeds built, then the other two added: the data folder and the add's outcome."""
+    tmp = tmp_path_factory.mktemp("grown")
+    first, rest = folder_of(tmp, "first", SEED_FILES[:3]), folder_of(tmp, "rest", SEED_FILES[3:])
+    data = tmp / "data"
+    assert run_build([first], settings(data)).exit_code == 0
+    outcome = run_add([rest], settings(data))
+    assert outcome.exit_code == 0 and outcome.release is not None
+    return data, outcome
+
+
+def test_articles_added_to_a_release_give_the_graph_a_build_of_all_of_them_gives(full, grown):
+    _, added = grown
+    assert_same_graph(added.dataset, full.dataset)
+
+
+def test_the_release_keeps_every_article_s_extraction(grown):
+    data, _ = grown
+    kept = read_cache(current_release(data))
+    assert sorted(kept) == sorted(f.stem for f in SEED_FILES)
+
+
+def test_adding_what_is_there_changes_nothing(grown, tmp_path):
+    data, _ = grown
+    live = current_release(data)
+    again = run_add([folder_of(tmp_path, "again", SEED_FILES[3:])], settings(data))
+    assert again.nothing_changed and again.exit_code == 0 and again.unchanged == 2
+    assert current_release(data) == live  # no new release
+
+
+def test_a_changed_article_replaces_its_graph(tmp_path):
+    changed = folder_of(tmp_path, "changed", SEED_FILES)
+    target = changed / SEED_FILES[-1].name
+    added = "\nThe two foreign ministers met again in Ankara.\n"
+    target.write_text(target.read_text(encoding="utf-8") + added, "utf-8")
+    scratch = run_build([changed], settings(tmp_path / "scratch"))
+    data = tmp_path / "data"
+    assert run_build([SEEDS], settings(data)).exit_code == 0
+    replaced = run_add([target], settings(data))
+    assert replaced.exit_code == 0 and replaced.unchanged == 0
+    assert_same_graph(replaced.dataset, scratch.dataset)
+
+
+def test_a_removed_article_leaves_the_graph_a_build_without_it_gives(tmp_path):
+    data = tmp_path / "data"
+    assert run_build([SEEDS], settings(data)).exit_code == 0
+    removed = run_remove([SEED_FILES[0].stem], settings(data))
+    without = run_build([folder_of(tmp_path, "without", SEED_FILES[1:])], settings(tmp_path / "scratch"))
+    assert removed.exit_code == 0
+    assert_same_graph(removed.dataset, without.dataset)
+
+
+def test_removing_an_unknown_article_names_it_and_changes_nothing(grown, capsys):
+    data, _ = grown
+    live = current_release(data)
+    assert main(["remove", "no-such-article", "--data-dir", str(data)]) == 2
+    assert "no article 'no-such-article'" in capsys.readouterr().err
+    assert current_release(data) == live
+
+
+def test_adding_before_anything_is_published_says_to_build_first(tmp_path):
+    with pytest.raises(KGError, match="run `kg build` first"):
+        run_add([SEED_FILES[0]], settings(tmp_path / "empty"))
+
+
+def test_a_release_without_kept_extractions_asks_for_one_build(grown, tmp_path):
+    data, _ = grown
+    copy = tmp_path / "copy"
+    shutil.copytree(data, copy, symlinks=True)
+    live = current_release(copy)
+    shutil.rmtree(live / CACHE)
+    with pytest.raises(KGError, match="keeps no extractions"):
+        run_add([SEED_FILES[0]], settings(copy))
