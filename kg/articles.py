@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import ArticleError
+from kg.ids import article_slug
 
 HEADER_KEYS = ("title", "url", "published", "publisher", "author", "language")
 DEFAULT_MAX_BYTES = 2_000_000
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
+# The trained pipeline reads at most this many characters at once (spaCy's `max_length`, error E088).
+MAX_ARTICLE_CHARS = 1_000_000
 
 _HEADER_LINE = re.compile(r"^([A-Za-z_-]+)\s*:\s*(.*)$")
 _LEADING_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
@@ -74,11 +78,18 @@ class ReadResult:
     errors: list[ArticleError] = field(default_factory=list)
 
 
-def read_articles(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+def read_articles(
+    paths: Iterable[str | Path],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ReadResult:
     """Read every article under `paths` (files or folders), collecting errors instead of stopping."""
     result = ReadResult()
     seen: dict[str, str] = {}
-    for path in _article_files(paths, result):
+    files = list(_article_files(paths, result))
+    for done, path in enumerate(files, start=1):
+        if progress:
+            progress("reading", done, len(files))
         for item in _read_file(path, max_bytes):
             if isinstance(item, ArticleError):
                 result.errors.append(item)
@@ -88,7 +99,25 @@ def read_articles(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTE
             else:
                 seen[item.identifier] = item.source
                 result.articles.append(item)
+    _refuse_shared_iris(result)
     return result
+
+
+def _refuse_shared_iris(result: ReadResult) -> None:
+    """Refuse every article whose IRI another one also gets ("Talks A" and "talks_a"), naming all their files."""
+    by_slug: dict[str, list[Article]] = {}
+    for article in result.articles:
+        by_slug.setdefault(article_slug(article.identifier), []).append(article)
+    shared = {slug: group for slug, group in by_slug.items() if len(group) > 1}
+    for slug, group in shared.items():
+        for article in group:
+            others = ", ".join(a.source for a in group if a is not article)
+            message = (
+                f"identifier {article.identifier!r} gives the same IRI name {slug!r} as {others}; "
+                "rename one of the files so that their names differ in more than case, spaces or punctuation"
+            )
+            result.errors.append(ArticleError(article.source, message))
+    result.articles = [a for a in result.articles if article_slug(a.identifier) not in shared]
 
 
 def read_article(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
@@ -107,6 +136,12 @@ def parse_article(raw: str, identifier: str, source: str, meta: dict | None = No
     text = _join(body_lines)
     if not text.strip():
         raise ArticleError(source, "no article text after the header and boilerplate were removed")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ArticleError(
+            source,
+            f"article text is {len(text):,} characters, over the {MAX_ARTICLE_CHARS:,} the language model reads "
+            "at once; split it into several articles",
+        )
     return Article(
         identifier=identifier,
         text=text,
@@ -124,7 +159,7 @@ def parse_article(raw: str, identifier: str, source: str, meta: dict | None = No
 def _article_files(paths: Iterable[str | Path], result: ReadResult) -> Iterator[Path]:
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix in ARTICLE_SUFFIXES and p.is_file())
+            yield from _folder_files(path, result)
         elif path.is_file() and path.suffix in ARTICLE_SUFFIXES:
             yield path
         elif path.is_file():
@@ -132,6 +167,19 @@ def _article_files(paths: Iterable[str | Path], result: ReadResult) -> Iterator[
             result.errors.append(ArticleError(str(path), f"{message} (RDF files are checked with `kg validate FILE`)"))
         else:
             result.errors.append(ArticleError(str(path), "no such file or folder"))
+
+
+def _folder_files(folder: Path, result: ReadResult) -> list[Path]:
+    """Return the article files under `folder`; a subfolder that cannot be listed is an error, not a silent gap."""
+
+    def unlisted(error: OSError) -> None:
+        reason = f"cannot list the folder: {error.strerror or error}; its articles were not read"
+        result.errors.append(ArticleError(error.filename or str(folder), reason))
+
+    files = []
+    for root, _, names in os.walk(folder, onerror=unlisted):
+        files.extend(p for p in map(Path(root).joinpath, names) if p.suffix in ARTICLE_SUFFIXES and p.is_file())
+    return sorted(files)
 
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[Article | ArticleError]:
@@ -146,10 +194,14 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Article | ArticleError]:
 
 
 def _decode(path: Path, max_bytes: int) -> str:
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ArticleError(str(path), f"file is {size:,} bytes, over the limit of {max_bytes:,} (KG_MAX_ARTICLE_BYTES)")
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            message = f"file is {size:,} bytes, over the limit of {max_bytes:,} (KG_MAX_ARTICLE_BYTES)"
+            raise ArticleError(str(path), message)
+        data = path.read_bytes()
+    except OSError as error:
+        raise ArticleError(str(path), f"cannot read the file: {error.strerror or error}") from None
     if not data.strip():
         raise ArticleError(str(path), "file is empty")
     return _utf8(data, str(path))
@@ -176,7 +228,12 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | ArticleError]:
     # JSON may spell one character as a 6-byte \uXXXX escape, so a line may be up to 6x its text.
     line_limit = 6 * max_bytes + 65_536
     read_any = False
-    with path.open("rb") as stream:
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        yield ArticleError(str(path), f"cannot read the file: {error.strerror or error}")
+        return
+    with stream:
         for number, line in _lines(stream, line_limit):
             if line is not None and not line.strip():
                 continue

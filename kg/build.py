@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import fcntl
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,13 +17,13 @@ from kg import config
 from kg.articles import Article, read_articles
 from kg.cli import EXIT_ERROR, EXIT_HELD_BACK, EXIT_NONCONFORMING, EXIT_OK
 from kg.distributed import extract_on_dask, scheduler_address
-from kg.errors import ArticleError, PublishError
+from kg.errors import ArticleError, BuildBusy, PublishError
 from kg.extract.coreference import resolve_events
 from kg.extract.model import Extraction
 from kg.extract.rules import RuleExtractor
 from kg.incremental import write_cache
 from kg.mapping import Build, Mapper
-from kg.publish import publish_atomically, write_failed_report
+from kg.publish import publish_atomically, remove_leftovers, write_failed_report
 from kg.reference import load_reference
 from kg.terms import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE, load_turtle
 from kg.validate import HeldBack, ValidationResult, blame, load_shapes, validate
@@ -82,18 +83,26 @@ def extract(
         extractions, failed = extract_on_dask(articles, settings, address, progress)
         (errors if errors is not None else []).extend(failed)
         return extractions
+    if progress:
+        progress("extracting", 0, len(articles))  # loading the trained pipeline takes a while
     extractor = RuleExtractor(reference, settings["SPACY_MODEL"])
     return list(_counted(extractor.pipe(articles), len(articles), progress))
 
 
-def map_extractions(extractions: list[Extraction], reference: Graph, settings: dict, build: Build) -> Dataset:
+def map_extractions(
+    extractions: list[Extraction], reference: Graph, settings: dict, build: Build, progress: Progress | None = None
+) -> Dataset:
     """Resolve events across `extractions` and map them to one dataset, leaving the extractions as they were."""
     # Coreference completes events in place (keys, labels, dates): each set of articles starts afresh from the
     # extractor's output, so what a held-back article said leaves no trace in the merged events of the others.
     resolved = copy.deepcopy(extractions)
-    resolve_events(resolved)
+    resolve_events(resolved, progress=progress)
+    if progress:
+        progress("mapping", 0, 1)
     mapper = Mapper(settings["BASE_IRI"])
     dataset = mapper.dataset(resolved, reference, load_turtle(ONTOLOGY_FILE), load_turtle(SHAPES_FILE))
+    if progress:
+        progress("mapping", 1, 1)
     build.ended = dt.datetime.now(dt.UTC)
     mapper.add_build(dataset, build, [x.article.identifier for x in extractions])
     return dataset
@@ -117,10 +126,13 @@ def gate(
     held_back = HeldBack()
     while True:
         kept = [x for x in extractions if x.article.identifier not in held_back]
+        dataset = map_extractions(kept, reference, settings, build, progress)
+        stage = f"validating again without {len(held_back)} held back" if held_back else "validating"
         if progress:
-            progress(f"validating again without {len(held_back)} held back" if held_back else "validating", 0, 1)
-        dataset = map_extractions(kept, reference, settings, build)
+            progress(stage, 0, 1)
         validation = validate(dataset, shapes)
+        if progress:
+            progress(stage, 1, 1)
         blamed = None if validation.conforms or strict else blame(validation, dataset, shapes)
         if not blamed:
             return Gated(dataset, validation, held_back)
@@ -138,9 +150,31 @@ def run_build(
     strict: bool = False,
     progress: Progress | None = None,
 ) -> BuildOutcome:
-    """Build the graph from the articles under `paths` and publish what conforms (all or nothing if `strict`)."""
+    """Build the graph from the articles under `paths` and publish what conforms (all or nothing if `strict`).
+
+    A build that publishes holds the data folder's lock from its start, so a second one stops at once (BuildBusy)
+    instead of doing all its work to be refused, or replacing a newer release, at the end.
+    """
+    if not publish:
+        return _run_build(paths, settings, False, keep_going, strict, progress)
+    with holding_data_folder(settings):
+        return _run_build(paths, settings, True, keep_going, strict, progress)
+
+
+@contextmanager
+def holding_data_folder(settings: dict) -> Iterator[None]:
+    """Hold the data folder for one change of its releases (build, add, remove), and clear what killed ones left."""
+    data_dir = config.data_dir(settings)
+    with _build_lock(data_dir):
+        remove_leftovers(data_dir)
+        yield
+
+
+def _run_build(
+    paths: Iterable[str | Path], settings: dict, publish: bool, keep_going: bool, strict: bool, progress
+) -> BuildOutcome:
     outcome = BuildOutcome(Build(started=dt.datetime.now(dt.UTC)))
-    read = read_articles(paths, max_bytes=settings["MAX_ARTICLE_BYTES"])
+    read = read_articles(paths, max_bytes=settings["MAX_ARTICLE_BYTES"], progress=progress)
     outcome.articles, outcome.errors = read.articles, read.errors
     if (outcome.errors and not keep_going) or not outcome.articles:
         return outcome
@@ -172,45 +206,53 @@ def finish(
 
 
 def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None, extractions: list[Extraction]) -> None:
+    """Publish a gated outcome; the caller holds the data folder's lock (`build_lock`) from its start."""
     data_dir = config.data_dir(settings)
-    with _build_lock(data_dir):
-        if not outcome.validation.conforms:
-            outcome.report_folder = write_failed_report(
-                data_dir,
-                outcome.build.identifier,
-                outcome.validation.report,
-                outcome.validation.text,
-                outcome.held_back,
-            )
-            return
-        if progress:
-            progress("publishing", 0, 1)
-        if settings["STORE"] == "sparql":  # into the store first: a failure there leaves both releases as they were
-            from kg.store.remote import publish_dataset
-
-            publish_dataset(settings, outcome.build.identifier, outcome.dataset.serialize(format="nquads").encode())
-        outcome.release = publish_atomically(
+    if not outcome.validation.conforms:
+        outcome.report_folder = write_failed_report(
             data_dir,
             outcome.build.identifier,
-            outcome.dataset,
             outcome.validation.report,
             outcome.validation.text,
-            prefixes={k: str(v) for k, v in PREFIXES.items()},
-            base=settings["BASE_IRI"],
-            held_back=outcome.held_back,
-            extra=lambda folder: write_cache(folder, extractions),
+            outcome.held_back,
         )
+        return
+    if settings["STORE"] == "sparql":  # into the store first: a failure there leaves both releases as they were
+        from kg.store.remote import publish_dataset
+
+        publish_dataset(settings, outcome.build.identifier, outcome.dataset.serialize(format="nquads").encode())
+    outcome.release = publish_atomically(
+        data_dir,
+        outcome.build.identifier,
+        outcome.dataset,
+        outcome.validation.report,
+        outcome.validation.text,
+        prefixes={k: str(v) for k, v in PREFIXES.items()},
+        base=settings["BASE_IRI"],
+        held_back=outcome.held_back,
+        extra=lambda folder: write_cache(folder, extractions),
+        progress=progress,
+    )
 
 
 @contextmanager
 def _build_lock(data_dir: Path) -> Iterator[None]:
-    """Let one build at a time write into the data folder."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / ".build.lock").open("w") as lock:
+    """Let one build at a time write into the data folder; find a folder it cannot write before any work."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(data_dir, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(data_dir))
+        lock = (data_dir / ".build.lock").open("w")
+    except OSError as error:
+        raise PublishError(
+            f"cannot write into the data folder {data_dir} ({error.strerror or error}); "
+            "give another one with --data-dir or KG_DATA_DIR"
+        ) from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PublishError(f"another build is publishing into {data_dir}; try again when it ends") from None
+            raise BuildBusy(f"another build is running in {data_dir}; try again when it ends") from None
         yield
 
 

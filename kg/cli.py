@@ -2,7 +2,8 @@
 
 Exit codes: 0 success (published / conforms), 1 the graph does not conform to
 the shapes (nothing published), 2 error (bad input, bad query, nothing published),
-3 published, but some articles were held back because their graphs violate a shape.
+3 published, but some articles were held back because their graphs violate a shape,
+4 another build, add or remove is running in the data folder (nothing done), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import sys
 from pathlib import Path
 
 from kg import __version__, config
-from kg.errors import KGError
+from kg.errors import BuildBusy, KGError
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR, EXIT_HELD_BACK = 0, 1, 2, 3
+EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR, EXIT_HELD_BACK, EXIT_BUSY = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 128 + 2  # the shell's code for a command stopped by SIGINT
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, settings)
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:
+        print(f"\nkg {args.command}: interrupted; no release was left half-written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BuildBusy as error:
+        print(f"kg {args.command}: {error}", file=sys.stderr)
+        return EXIT_BUSY
     except (KGError, OSError) as error:
         print(f"kg {args.command}: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -39,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Diplomacy KG: turn news articles about relations between states into a published "
         "knowledge graph, and query it.",
         epilog="exit codes: 0 success, 1 graph does not conform to the SHACL shapes (nothing published), "
-        "2 error, 3 published without the articles held back for violating the shapes\n\n"
+        "2 error, 3 published without the articles held back for violating the shapes, "
+        "4 another build is running in the data folder (this one did nothing; try again when it ends), "
+        "130 interrupted by Ctrl-C (no release is left half-written)\n\n"
         "settings (environment variables):\n" + _settings_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

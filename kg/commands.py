@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pyoxigraph as ox
+from tqdm import tqdm
 
 from kg import config
 from kg.errors import KGError
@@ -34,9 +35,10 @@ def build(args, settings: dict) -> int:
     """Build and publish the graph; print what happened."""
     from kg.build import run_build
 
-    outcome = run_build(
-        _paths(args, settings), settings, keep_going=args.keep_going, strict=args.strict, progress=_progress
-    )
+    with ProgressBars() as progress:
+        outcome = run_build(
+            _paths(args, settings), settings, keep_going=args.keep_going, strict=args.strict, progress=progress
+        )
     _report_build(outcome)
     return outcome.exit_code
 
@@ -45,7 +47,8 @@ def add(args, settings: dict) -> int:
     """Add or replace articles in the live release; print what changed."""
     from kg.incremental import run_add
 
-    outcome = run_add(args.paths, settings, keep_going=args.keep_going, strict=args.strict, progress=_progress)
+    with ProgressBars() as progress:
+        outcome = run_add(args.paths, settings, keep_going=args.keep_going, strict=args.strict, progress=progress)
     if outcome.nothing_changed:
         _print_errors(outcome.errors)
         print(f"nothing changed: the live release holds all {outcome.unchanged} articles as they are", file=sys.stderr)
@@ -58,7 +61,8 @@ def remove(args, settings: dict) -> int:
     """Remove articles from the live release; print what was published."""
     from kg.incremental import run_remove
 
-    outcome = run_remove(args.identifiers, settings, strict=args.strict, progress=_progress)
+    with ProgressBars() as progress:
+        outcome = run_remove(args.identifiers, settings, strict=args.strict, progress=progress)
     _report_build(outcome)
     return outcome.exit_code
 
@@ -76,7 +80,8 @@ def validate(args, settings: dict) -> int:
         result = shacl_validate(_parse_rdf(rdf_files[0]))
         errors = []
     else:
-        outcome = run_build(paths, settings, publish=False, keep_going=True, strict=True, progress=_progress)
+        with ProgressBars() as progress:
+            outcome = run_build(paths, settings, publish=False, keep_going=True, strict=True, progress=progress)
         _print_errors(outcome.errors)
         result, errors = outcome.validation, outcome.errors
         if result is None:
@@ -244,13 +249,36 @@ def _cell(term) -> str:
     return term.value if isinstance(term, ox.Literal) else str(term)
 
 
-def _progress(stage: str, done: int, total: int) -> None:
-    if not sys.stderr.isatty():
-        if done in (0, total) or done % max(1, total // 10) == 0:
-            print(f"{stage} {done}/{total}" if total > 1 else stage, file=sys.stderr)
-        return
-    end = "\n" if done >= total else ""
-    print(f"\r{stage} {done}/{total}" if total > 1 else f"\r{stage}…", end=end, file=sys.stderr, flush=True)
+class ProgressBars:
+    """One progress bar per stage of a build on stderr (`progress(stage, done, total)`); silent off a terminal."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.quiet = not self.stream.isatty()
+        self.bar: tqdm | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        if self.bar is None or self.bar.desc != stage:
+            self.close()
+            self.bar = tqdm(desc=stage, total=total or None, file=self.stream, leave=True)
+        self.bar.n = done
+        self.bar.refresh()
+        if total and done >= total:  # a stage's time is its own, not the wait for the next one
+            self.close()
+
+    def close(self) -> None:
+        """Close the bar of the stage under way."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def __enter__(self) -> ProgressBars:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _print_errors(errors) -> None:

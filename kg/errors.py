@@ -24,3 +24,7 @@ class ConfigError(KGError):
 
 class PublishError(KGError):
     """The graph could not be published; the previous release stays live."""
+
+
+class BuildBusy(PublishError):
+    """Another build holds the data folder; this one did nothing."""

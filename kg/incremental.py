@@ -76,6 +76,13 @@ def run_add(
     paths: Iterable[str | Path], settings: dict, *, keep_going: bool = False, strict: bool = False, progress=None
 ):
     """Add (or replace) the articles under `paths` in the live release; publish a new release if anything changed."""
+    from kg.build import holding_data_folder
+
+    with holding_data_folder(settings):  # from the start: the live release read here is the one replaced
+        return _add(paths, settings, keep_going, strict, progress)
+
+
+def _add(paths: Iterable[str | Path], settings: dict, keep_going: bool, strict: bool, progress):
     from kg.build import BuildOutcome, extract, finish
 
     outcome = BuildOutcome(Build(started=dt.datetime.now(dt.UTC)))
@@ -103,6 +110,13 @@ def run_add(
 
 def run_remove(identifiers: Iterable[str], settings: dict, *, strict: bool = False, progress=None):
     """Remove the articles with these identifiers from the live release and publish the rest as a new release."""
+    from kg.build import holding_data_folder
+
+    with holding_data_folder(settings):
+        return _remove(identifiers, settings, strict, progress)
+
+
+def _remove(identifiers: Iterable[str], settings: dict, strict: bool, progress):
     from kg.build import BuildOutcome, finish
     from kg.reference import load_reference
 

@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 import kg
 from kg.extract.model import Event, Extraction, Quote, Relation, Span, TimeValue
-from kg.ids import DIP, DIPST, IRIs, slugify
+from kg.ids import DIP, DIPST, IRIs, article_slug
 from kg.terms import ONTOLOGY_FILE, PREFIXES, SCHEMA
 
 _DATATYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
@@ -82,7 +82,7 @@ class Mapper:
         article = extraction.article
         node = self.iris.article(article.identifier)
         self.add_article(graph, node, extraction)
-        slug = slugify(article.identifier)
+        slug = article_slug(article.identifier)
         counter = _Counter(slug, article_name(extraction), extraction)
         event_iris = [self.add_event(graph, node, event, counter) for event in extraction.events]
         for quote in extraction.quotes:

@@ -7,14 +7,15 @@ Layout of the data folder:
     releases/<build-id>/dumps/        every dump, gzip variants, manifest.json, validation report
     releases/<build-id>/search.sqlite the search index of every resource's names (kg/search.py)
     current -> releases/<build-id>    the live release; replaced by one atomic rename
-    failed/<build-id>/                validation report of a build that did not conform
+    failed/<build-id>/                validation report of a build that did not conform (newest few kept)
 
 A release that holds some articles back (their graphs violate a shape) lists them in the manifest
 (`heldBack`) and in two files of its dumps: `held-back.txt` (readable) and `held-back.ttl` (their
 SHACL results, each linked by prov:wasDerivedFrom to its article).
 
 Everything is written under `releases/.tmp-<build-id>` first, so a failed or
-interrupted build never touches the live release.
+interrupted build never touches the live release; what an interrupted build leaves
+(`releases/.tmp-*`, a `.current-<build-id>` link made for the swap) is removed by the next.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from kg.validate import HeldBack  # pySHACL is not needed to publish or serve a release
 
 KEEP_RELEASES = 3
+Progress = Callable[[str, int, int], None]
+KEEP_FAILED = 5
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ def publish_atomically(
     base: str | None = None,
     held_back: HeldBack | None = None,
     extra: Callable[[Path], None] | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """Write store, dumps and manifest for `dataset` (and the articles held back from it) and make it current;
     `extra` writes whatever else the release keeps into its folder before the swap."""
@@ -153,10 +157,13 @@ def publish_atomically(
         raise PublishError(f"release {final} already exists; builds need distinct ids")
     try:
         tmp.mkdir()
-        write_release(tmp, build_id, dataset, report, report_text, prefixes or {}, base, held_back)
+        write_release(tmp, build_id, dataset, report, report_text, prefixes or {}, base, held_back, progress)
         if extra is not None:
             extra(tmp)
         os.rename(tmp, final)
+    except OSError as error:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise PublishError(f"cannot write the release into {tmp}: {_reason(error)}; nothing was published") from error
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -170,11 +177,33 @@ def write_failed_report(
 ) -> Path:
     """Keep the validation report of a build that was not published (and of its held-back articles) to read."""
     folder = data_dir / "failed" / build_id
-    folder.mkdir(parents=True, exist_ok=True)
-    report.serialize(folder / REPORT_FILE, format="turtle")
-    (folder / REPORT_TEXT).write_text(report_text, encoding="utf-8")
-    write_held_back(folder, held_back)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        report.serialize(folder / REPORT_FILE, format="turtle")
+        (folder / REPORT_TEXT).write_text(report_text, encoding="utf-8")
+        write_held_back(folder, held_back)
+    except OSError as error:
+        raise PublishError(f"cannot write the validation report into {folder}: {_reason(error)}") from error
+    _prune_failed(data_dir / "failed", keep=folder)
     return folder
+
+
+def remove_leftovers(data_dir: Path) -> None:
+    """Remove what interrupted builds left in the data folder; only the build holding the lock may call this."""
+    for link in data_dir.glob(".current-*"):
+        if link.is_symlink():
+            link.unlink()
+    releases = data_dir / "releases"
+    if releases.is_dir():
+        _remove_stale_tmp(releases)
+    if (data_dir / "failed").is_dir():
+        _prune_failed(data_dir / "failed")
+
+
+def _reason(error: OSError) -> str:
+    """Return what went wrong, naming the file when the error knows it."""
+    where = f" ({error.filename})" if error.filename else ""
+    return f"{error.strerror or error}{where}"
 
 
 def write_held_back(folder: Path, held_back: HeldBack | None) -> None:
@@ -194,14 +223,20 @@ def write_release(
     prefixes: dict[str, str],
     base: str | None = None,
     held_back: HeldBack | None = None,
+    progress: Progress | None = None,
 ) -> None:
     """Fill `folder` with the store and every dump of `dataset`, and list the articles held back from it."""
+    steps = len(DUMP_FORMATS) + 2
+    if progress:
+        progress("publishing", 0, steps)
     store = ox.Store(str(folder / STORE))
     store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
     store.flush()
+    if progress:
+        progress("publishing", 1, steps)
     dumps = folder / "dumps"
     dumps.mkdir()
-    counts = write_dumps(store, dumps, prefixes)
+    counts = write_dumps(store, dumps, prefixes, lambda done: progress and progress("publishing", 1 + done, steps))
     write_union_store(folder / UNION_STORE, dumps / "kg.nt")
     report.serialize(dumps / REPORT_FILE, format="turtle")
     (dumps / REPORT_TEXT).write_text(report_text, encoding="utf-8")
@@ -212,6 +247,8 @@ def write_release(
     (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     build_index(store, folder / INDEX_FILE, base or base_of(store))
     del store
+    if progress:
+        progress("publishing", steps, steps)
 
 
 def write_union_store(path: Path, union_dump: Path) -> None:
@@ -221,7 +258,9 @@ def write_union_store(path: Path, union_dump: Path) -> None:
     union.flush()
 
 
-def write_dumps(store: ox.Store, folder: Path, prefixes: dict[str, str]) -> dict[str, int]:
+def write_dumps(
+    store: ox.Store, folder: Path, prefixes: dict[str, str], written: Callable[[int], object] | None = None
+) -> dict[str, int]:
     """Write every dump format and its gzip twin; return the statement count of each file."""
     union = ox.Store()
     union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
@@ -235,6 +274,8 @@ def write_dumps(store: ox.Store, folder: Path, prefixes: dict[str, str]) -> dict
             source.dump(str(path), fmt.rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
         counts[fmt.filename] = len(source)
         _gzip(path)
+        if written:
+            written(len(counts))
     return counts
 
 
@@ -295,6 +336,14 @@ def _switch_current(data_dir: Path, release: Path) -> None:
 def _remove_stale_tmp(releases: Path) -> None:
     for stale in releases.glob(".tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def _prune_failed(failed: Path, keep: Path | None = None) -> None:
+    """Keep the reports of the newest failed builds only (build ids sort by time)."""
+    reports = sorted((p for p in failed.iterdir() if p.is_dir()), key=lambda p: p.name)
+    for report in reports[:-KEEP_FAILED]:
+        if report != keep:
+            shutil.rmtree(report, ignore_errors=True)
 
 
 def _prune(releases: Path, keep: Path) -> None:

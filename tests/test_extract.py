@@ -423,38 +423,6 @@ def test_a_person_named_beside_the_appointee_is_an_appointment_of_his_own_dated_
     }
 
 
-def test_blocked_clustering_finds_the_clusters_of_comparing_every_pair(extractor):
-    import sys
-    from pathlib import Path
-
-    from kg.extract import coreference
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    from extraction import synthetic_corpus
-
-    extractions = [extractor(a) for a in synthetic_corpus(60, 3)]
-    stands_for = coreference._countries_of_people(extractor.gazetteer)
-    named = {k.partition("/")[2] for k in extractor.gazetteer.entities if k.startswith("event/")}
-
-    def every_pair():
-        clusters = []
-        reports = coreference._reports(extractions)
-        for article, event in sorted(reports, key=lambda r: (-coreference._precision(r[1]), r[0], r[1].evidence.start)):
-            if event.key in named:
-                continue
-            for cluster in clusters:
-                if all(a != article and coreference._compatible(event, e, stands_for) for a, e in cluster):
-                    cluster.append((article, event))
-                    break
-            else:
-                clusters.append([(article, event)])
-        return clusters
-
-    blocked = [c for c in coreference._cluster(extractions, named, stands_for) if c[0][1].key not in named]
-    assert [[id(e) for _, e in c] for c in blocked] == [[id(e) for _, e in c] for c in every_pair()]
-    assert any(len(c) > 1 for c in blocked)
-
-
 def test_a_named_happening_keeps_its_reference_name_and_no_place_from_elsewhere_in_the_sentence(extractor):
     x = extractor(
         article(

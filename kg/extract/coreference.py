@@ -16,7 +16,8 @@ import datetime as dt
 import functools
 import itertools
 import re
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from kg.extract import lexicon
 from kg.extract.dates import WEEKDAYS, find_time_expressions, month_number, resolve
@@ -43,15 +44,20 @@ _MONTH_NAMES = (
 )
 
 
-def resolve_events(extractions: list[Extraction], gazetteer: Gazetteer | None = None) -> None:
+Progress = Callable[[str, int, int], None]
+
+
+def resolve_events(
+    extractions: list[Extraction], gazetteer: Gazetteer | None = None, progress: Progress | None = None
+) -> None:
     """Give every event a stable key shared by all reports of the same real event; complete their dates."""
     gazetteer = gazetteer or _reference_gazetteer()
     stands_for = _countries_of_people(gazetteer)
     named = {k.partition("/")[2] for k in gazetteer.entities if k.startswith("event/")}
-    clusters = _cluster(extractions, named, stands_for)
+    clusters = _cluster(extractions, named, stands_for, progress)
     if _infer_anchors(extractions, clusters, gazetteer):
         _link_happenings(extractions, gazetteer)
-        clusters = _cluster(extractions, named, stands_for)
+        clusters = _cluster(extractions, named, stands_for, progress)
     _assign(clusters, named)
 
 
@@ -86,31 +92,154 @@ def _reports(extractions: list[Extraction]) -> list[tuple[str, Event]]:
 
 
 def _cluster(
-    extractions: list[Extraction], named_keys: set[str], stands_for: dict[str, set[str]]
+    extractions: list[Extraction],
+    named_keys: set[str],
+    stands_for: dict[str, set[str]],
+    progress: Progress | None = None,
 ) -> list[list[tuple[str, Event]]]:
+    """Group the reports of one real event: each report joins the first cluster all of whose reports it is
+    `_compatible` with and none of which comes from its own article, in the order of `_report_order`.
+
+    Two shortcuts keep this near linear in the number of reports and give exactly the clusters of comparing
+    every pair. Blocking: a report is compared only with the clusters whose first report it could be
+    compatible with (`_Blocks`). Signatures: `_compatible` reads nothing of a report but its signature, so a
+    cluster is checked once per distinct signature it holds — syndicated copies of one report are many
+    reports and one signature.
+    """
     named: dict[str, list] = {}
-    clusters: list[list[tuple[str, Event]]] = []
-    # Blocking: a report is compared only with clusters whose first report shares one of its keys, a
-    # condition of `_compatible`, so clustering stays near linear in the number of reports.
-    index: dict[tuple, list[int]] = {}
-    reports = sorted(_reports(extractions), key=lambda r: (-_precision(r[1]), r[0], r[1].evidence.start))
-    for article, event in reports:
+    clusters: list[_Cluster] = []
+    blocks = _Blocks(stands_for)
+    reports = sorted(_reports(extractions), key=_report_order)
+    for done, (article, event) in enumerate(reports, start=1):
+        if progress and (done % 500 == 0 or done == len(reports)):
+            progress("matching", done, len(reports))
         if event.key in named_keys:
             named.setdefault(event.key, []).append((article, event))
             continue
-        keys = _blocking_keys(event, stands_for)
-        candidates = sorted({i for k in keys for i in index.get(k, ())})
         fits = (
-            i for i in candidates if all(a != article and _compatible(event, e, stands_for) for a, e in clusters[i])
+            i
+            for i in blocks.candidates(event)
+            if article not in clusters[i].articles
+            and all(_compatible(event, other.event, stands_for) for other in clusters[i].signatures)
         )
         chosen = next(fits, None)
         if chosen is None:
-            for key in keys:
-                index.setdefault(key, []).append(len(clusters))
-            clusters.append([(article, event)])
+            chosen = len(clusters)
+            clusters.append(_Cluster())
+            blocks.add(chosen, event)
+        clusters[chosen].add(article, event, _Signature.of(event))
+    return [*named.values(), *(c.reports for c in clusters)]
+
+
+def _report_order(report: tuple[str, Event]) -> tuple:
+    """Order reports most precisely dated first, then by article and position, so clustering is deterministic."""
+    article, event = report
+    return -_precision(event), article, event.evidence.start
+
+
+class _Blocks:
+    """Index clusters by what their first report offers, so that a report finds only those it may fit.
+
+    Every tag stands for one way `_compatible` can hold between a report and the first report of a cluster,
+    under a blocking key both share (class family, status, parties): two dates agree only within one year;
+    an undated report with a weekday or a month fits only dates of that weekday or month (or dates too coarse
+    to say); without a date or a hint it fits a dated one only if its kind happens once per pair; and two
+    undated reports match only if both are once-per-pair kinds or they agree on place, people and wording.
+    """
+
+    def __init__(self, stands_for: dict[str, set[str]]):
+        self.stands_for = stands_for
+        self.index: dict[tuple, list[int]] = {}
+
+    def add(self, cluster: int, first: Event) -> None:
+        """Index a new cluster under the tags of its first report."""
+        for key in _blocking_keys(first, self.stands_for):
+            for tag in self._offered(first):
+                self.index.setdefault((key, tag), []).append(cluster)
+
+    def candidates(self, event: Event) -> list[int]:
+        """Return, in order of creation, the clusters whose first report `event` may be compatible with."""
+        tags = self._sought(event)
+        keys = _blocking_keys(event, self.stands_for)
+        return sorted({i for key in keys for tag in tags for i in self.index.get((key, tag), ())})
+
+    @staticmethod
+    def _offered(event: Event) -> list[tuple]:
+        if event.date is None:
+            tags = [("year", None)]
+            if kind_of(event.kind).once_per_pair:
+                tags.append(("once",))
+            if _exact(event):
+                tags.append(("exact", _exact(event)))
+            return tags
+        value = event.date.value
+        tags = [("year", _year(value)), ("dated",)]
+        if len(value) == 10:
+            tags.append(("weekday", dt.date.fromisoformat(value).weekday()))
+        tags.append(("month", int(value[5:7])) if len(value) >= 7 else ("coarse",))
+        return tags
+
+    @staticmethod
+    def _sought(event: Event) -> list[tuple]:
+        if event.date is not None:
+            return [("year", _year(event.date.value)), ("year", None)]
+        once = kind_of(event.kind).once_per_pair
+        hint = _hint(event.time_expression)
+        if event.time_expression and hint is None:
+            tags = [("dated",)]
+        elif event.time_expression:
+            tags = [hint] if hint[0] == "weekday" else [hint, ("coarse",)]
         else:
-            clusters[chosen].append((article, event))
-    return [*named.values(), *clusters]
+            tags = [("dated",)] if once else []
+        if once:
+            tags.append(("once",))
+        if _exact(event):
+            tags.append(("exact", _exact(event)))
+        return tags
+
+
+def _year(value: str) -> str | None:
+    return value[:4] if len(value) >= 4 else None
+
+
+def _exact(event: Event) -> tuple | None:
+    """Return what two undated reports must share when their kind may recur: place, people and time wording."""
+    if not (event.place and _persons(event)):
+        return None
+    return event.place, frozenset(_persons(event)), (event.time_expression or "").lower()
+
+
+@dataclass(frozen=True)
+class _Signature:
+    """What `_compatible` reads of a report; reports with equal signatures are compatible with the same others."""
+
+    kind: str
+    status: str
+    place: str | None
+    agents: frozenset[str]
+    date: str | None
+    time_expression: str | None
+    event: Event = field(compare=False, hash=False)
+
+    @classmethod
+    def of(cls, event: Event) -> _Signature:
+        agents = frozenset(k for k in [*event.participants, *event.hosts] if k.startswith(("person/", "country/")))
+        date = event.date.value if event.date else None
+        return cls(event.kind, event.status, event.place, agents, date, event.time_expression, event)
+
+
+@dataclass
+class _Cluster:
+    """The reports grouped so far as one event, with their articles and distinct signatures."""
+
+    reports: list[tuple[str, Event]] = field(default_factory=list)
+    articles: set[str] = field(default_factory=set)
+    signatures: dict[_Signature, None] = field(default_factory=dict)
+
+    def add(self, article: str, event: Event, signature: _Signature) -> None:
+        self.reports.append((article, event))
+        self.articles.add(article)
+        self.signatures.setdefault(signature)
 
 
 def _blocking_keys(event: Event, stands_for: dict[str, set[str]]) -> set[tuple]:
@@ -182,16 +311,22 @@ def _dates_agree(x: str, y: str) -> bool:
 
 def _hint_fits(expression: str | None, value: str) -> bool:
     """Return whether an unresolved expression ("Tuesday", "in July") can name the date `value`."""
-    if not expression:
+    hint = _hint(expression)
+    if hint is None:
         return True
-    words = expression.lower()
+    if hint[0] == "weekday":
+        return len(value) == 10 and dt.date.fromisoformat(value).weekday() == hint[1]
+    return len(value) < 7 or int(value[5:7]) == hint[1]
+
+
+def _hint(expression: str | None) -> tuple[str, int] | None:
+    """Return the weekday (0 = Monday) or else the month an unresolved expression names, if any."""
+    words = (expression or "").lower()
     weekday = next((i for i, d in enumerate(WEEKDAYS) if d in words), None)
     if weekday is not None:
-        return len(value) == 10 and dt.date.fromisoformat(value).weekday() == weekday
+        return "weekday", weekday
     month = next((i for i, m in enumerate(_MONTH_NAMES, start=1) if re.search(rf"\b{m[:3]}", words)), None)
-    if month is not None and len(value) >= 7:
-        return int(value[5:7]) == month
-    return True
+    return ("month", month) if month is not None else None
 
 
 def _hint_agrees(x: str | None, y: str | None) -> bool:
