@@ -62,7 +62,7 @@ $(BENCH_VENV)/.stamp: bench/requirements.txt
 bench: $(STAMP) $(BENCH_VENV)/.stamp ## benchmark /sparql (vs pyoxigraph and rdflib-endpoint, 1M triples), extraction speed, kg build in-process vs Dask, serving memory and latency
 	$(BIN)/python bench/endpoint.py --peer-python $(BENCH_VENV)/bin/python
 	$(BIN)/python bench/extraction.py --articles 1000
-	$(BIN)/python bench/distributed.py --scale-tool $(SHARED)/tools/scale_corpus.py --articles 300,1000
+	$(BIN)/python bench/dask_build.py --scale-tool $(SHARED)/tools/scale_corpus.py --articles 300,1000
 	$(BIN)/python bench/serving.py --articles 3000
 
 bench-load: $(STAMP) ## load-test /sparql on the seed graph: 64 clients x 60 s, alone and beside a runaway client

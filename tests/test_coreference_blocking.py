@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -31,10 +32,11 @@ def every_pair(extractions, named: set[str], stands_for) -> list[list]:
 
 
 def synthetic(count: int) -> list:
-    sys.path.insert(0, str(ROOT / "bench"))
-    from extraction import synthetic_corpus
-
-    return synthetic_corpus(count, 3)
+    # the bench script by its path: bench/ on sys.path would shadow installed packages of the same names
+    spec = importlib.util.spec_from_file_location("bench_extraction", ROOT / "bench" / "extraction.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.synthetic_corpus(count, 3)
 
 
 def generated(folder: Path, count: int) -> list:

@@ -6,7 +6,7 @@ with extraction in the `kg` process (KG_DASK_SCHEDULER=none, the baseline) and o
 single-threaded worker process per core (KG_DASK_SCHEDULER=local). CPU time is the build's and all its
 workers'; RSS is the largest single process. Every build is bounded by --timeout.
 
-    python bench/distributed.py --scale-tool ../shared/tools/scale_corpus.py [--articles 300,1000]
+    python bench/dask_build.py --scale-tool ../shared/tools/scale_corpus.py [--articles 300,1000]
 """
 
 from __future__ import annotations
