@@ -115,3 +115,14 @@ def test_over_http_an_iri_names_its_document_and_the_crawl_files_answer(server):
     api = requests.get(server.url + "/api/search", params={"q": "türkiye"}, timeout=10)
     assert api.json()["search"][0]["label"] == "Turkey"
     assert api.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_header_search_box_is_empty_on_a_question_page(browser, server):
+    """A page's own `query` (a question's SPARQL) never fills the site's search box."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    assert page.goto(server.url + "/questions/relations-between-two-countries").status == 200
+    assert page.locator("#site-search-q").input_value() == ""
+    page.goto(server.url + "/search?q=pash")
+    assert page.locator("#site-search-q").input_value() == "pash"
+    context.close()

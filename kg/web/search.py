@@ -150,16 +150,24 @@ def page():
     index = index_of(release)
     types = index.types()
     if not request.args.get("q", "").strip():
-        return render_template("search.html", query="", results=None, chosen=(), families=_families(types))
+        families = _families(types)
+        return render_template("search.html", query="", search_text="", results=None, chosen=(), families=families)
     try:
         wanted = parse(request.args, types, page_size=PAGE_SIZE)
         results = index.search(wanted.text, wanted.types, wanted.limit, wanted.offset)
     except (BadParameter, SearchError) as error:
-        body = render_template("search.html", query=request.args.get("q", ""), error=str(error), results=None)
+        body = render_template(
+            "search.html",
+            query=request.args.get("q", ""),
+            search_text=request.args.get("q", ""),
+            error=str(error),
+            results=None,
+        )
         return Response(body, 400, mimetype="text/html")
     return render_template(
         "search.html",
         query=wanted.text,
+        search_text=wanted.text,
         results=results,
         chosen=wanted.types,
         offset=wanted.offset,
