@@ -35,3 +35,16 @@ def extractor():
     from kg.extract.rules import RuleExtractor  # loads spaCy: only for the modules that extract
 
     return RuleExtractor()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, once per test module (the browser tests' pages come from it)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, LAUNCH_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
-from playwright.sync_api import sync_playwright
 
 from kg.web.testing import LiveServer
-from tests.test_browser_pages import CHROMIUM, LAUNCH_ARGS, SHOTS
+from tests.browser import keep_local
+from tests.test_browser_pages import SHOTS
 
 pytestmark = pytest.mark.live
 WIDTHS = (1280, 390)
@@ -20,30 +18,15 @@ def server(seed_data_dir):
         yield live
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")
 def page(request, browser):
     context = browser.new_context(viewport={"width": request.param, "height": 900})
     page = context.new_page()
-    page.width, page.errors, page.outside = request.param, [], []
+    page.width, page.errors = request.param, []
     page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
 
-    def only_local(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            page.outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
+    keep_local(page)
     yield page
     context.close()
 

@@ -7,7 +7,6 @@ as an older release or another producer could hold them.
 
 from __future__ import annotations
 
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,9 +16,8 @@ from rdflib import OWL, RDFS, Literal, Namespace, URIRef
 from kg import config
 from kg.build import run_build
 from kg.web.testing import LiveServer, publish_dataset
+from tests.browser import CHROMIUM, LAUNCH_ARGS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 SCHEMA = Namespace("https://schema.org/")
 ID = "https://w3id.org/diplomacy-kg/id/"
 PAYLOADS = [

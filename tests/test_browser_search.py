@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from kg.web.testing import LiveServer
 from tests.search_fixture import publish_search_fixture
-from tests.test_browser_pages import CHROMIUM, LAUNCH_ARGS, OVERFLOWING, SHOTS
+from tests.test_browser_pages import OVERFLOWING, SHOTS
 
 pytestmark = pytest.mark.live
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
@@ -21,14 +21,6 @@ def server(tmp_path_factory):
     publish_search_fixture(data_dir)
     with LiveServer({"DATA_DIR": data_dir}) as live:
         yield live
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(params=list(WIDTHS))

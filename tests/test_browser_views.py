@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from tests import test_browser_pages
+from tests.browser import keep_local
 from tests.linked_data_fixture import EVENT
 
 pytestmark = pytest.mark.live
 SHOTS = test_browser_pages.SHOTS
 # The same fixtures as the page tests: the hand-made release under gunicorn, and Chromium.
 server = test_browser_pages.server
-browser = test_browser_pages.browser
 
 # One page of every type the site serves.
 PAGE_TYPES = {
@@ -42,17 +40,10 @@ PAGE_TYPES = {
 def _page(browser, width: int):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    page.errors, page.outside = [], []
+    page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
 
-    def only_local(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            page.outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
+    keep_local(page)
     return context, page
 
 

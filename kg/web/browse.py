@@ -319,13 +319,10 @@ def listing(segment: str):
 
 def _negotiate() -> str:
     offers = {conneg.HTML: "html", CSV: "csv", JSON: "json", "text/turtle": "ttl"}
-    accept = request.accept_mimetypes
-    if not accept or not accept.values() or accept.best == "*/*":
-        return "html"
-    best = accept.best_match(list(offers))
-    if best is None:
+    chosen = conneg.choose(request.accept_mimetypes, offers)
+    if chosen is None:
         abort(406)
-    return offers[best]
+    return chosen
 
 
 def render_list(table: Table, asked: ListRequest, items: list[Item]) -> Response:

@@ -77,3 +77,12 @@ def negotiate(accept: MIMEAccept, formats: tuple[Format, ...], html: bool = Fals
     if accept.best == "*/*" and accept[best] == accept["*/*"] and not html:
         return formats[0]
     return offers[best]
+
+
+def choose(accept: MIMEAccept, offers: dict[str, str]) -> str | None:
+    """Return the name of the offer (media type → name) `accept` prefers: "html" when it states no preference
+    (absent, empty or `*/*` first, as browsers and curl send), None when it accepts none of them (a 406)."""
+    if not accept or not accept.values() or accept.best == "*/*":
+        return "html"
+    best = accept.best_match(list(offers))
+    return None if best is None else offers[best]

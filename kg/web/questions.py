@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from kg.ids import DIP
-from kg.web import docs, release, sparql, ui
+from kg.web import conneg, docs, release, sparql, ui
 from kg.web.browse import short_form
 from kg.web.describe import PREFIXES, RDF_TYPE, Labeller, Term
 from kg.web.workers import Job, QueryFailed
@@ -256,13 +256,10 @@ def _negotiate() -> str:
             abort(400, description=f"`format` must be html, {', '.join(FORMATS)}")
         return named
     offers = {"text/html": "html", "application/json": "json", **{m: n for n, m in FORMATS.items()}}
-    accept = request.accept_mimetypes
-    if not accept or not accept.values() or accept.best == "*/*":
-        return "html"
-    best = accept.best_match(list(offers))
-    if best is None:
+    chosen = conneg.choose(request.accept_mimetypes, offers)
+    if chosen is None:
         abort(406)
-    return offers[best]
+    return chosen
 
 
 @bp.get("/questions")
