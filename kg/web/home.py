@@ -97,11 +97,7 @@ def _timeline(views: Views) -> dict[str, list[TimelineEntry]]:
     for row in views.select(_EVENTS):
         entry = entries.get(row["event"])
         kind = views.labeller.term(row["type"])
-        if (
-            entry is None
-            or (entry.kind.label == "Event") > (kind.label == "Event")
-            or ((entry.kind.label == "Event") == (kind.label == "Event") and kind.label < entry.kind.label)
-        ):
+        if entry is None or _kind_order(kind) < _kind_order(entry.kind):
             entries[row["event"]] = TimelineEntry(
                 views.labeller.term(row["event"]), kind, row["date"].value, int(row["reports"].value)
             )
@@ -109,6 +105,11 @@ def _timeline(views: Views) -> dict[str, list[TimelineEntry]]:
     for entry in sorted(entries.values(), key=lambda e: (e.date, e.event.label), reverse=True):
         by_year.setdefault(entry.date[:4], []).append(entry)
     return by_year
+
+
+def _kind_order(kind) -> tuple[bool, str]:
+    """Order an event's kinds: specific ones before the generic "Event", then by name."""
+    return kind.label == "Event", kind.label
 
 
 def _articles(views: Views) -> list[dict]:
