@@ -107,9 +107,20 @@ def test_blank_lines_are_skipped():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The border between Chile and Bolivia was reopened on Monday.", ("BorderOpening", "reopened")),
-        ("Kenya closed its long border with Somalia in 2011.", ("BorderClosure", "closed")),
-        ("The frontier that divides the two states will be opened next week.", ("BorderOpening", "opened")),
+        (
+            "The border between Chile and Bolivia was reopened on Monday.",
+            ("BorderOpening", "border between Chile and Bolivia was reopened"),
+        ),
+        ("Kenya closed its long border with Somalia in 2011.", ("BorderClosure", "closed its long border")),
+        (
+            "The frontier that divides the two states will be opened next week.",
+            ("BorderOpening", "frontier that divides the two states will be opened"),
+        ),
+        (
+            "Diplomatic ties between Ghana and Togo, which date back to 1960, were severed in 1998.",
+            ("RelationsSevered", "ties between Ghana and Togo, which date back to 1960, were severed"),
+        ),
+        ("Peru cut diplomatic ties with Mexico last year.", ("RelationsSevered", "cut diplomatic ties")),
     ],
 )
 def test_a_dependency_pattern_finds_a_trigger_whatever_stands_between(extractor, text, expected):
@@ -125,8 +136,14 @@ def test_a_bad_dependency_pattern_is_refused_with_its_line():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Lula moved quickly to re-establish relations with Caracas.", ("DiplomaticRelationsEstablished", "establish")),
-        ("Chile and Bolivia resumed full diplomatic relations in 2024.", ("DiplomaticRelationsEstablished", "resumed")),
+        (
+            "Lula moved quickly to re-establish relations with Caracas.",
+            ("DiplomaticRelationsEstablished", "establish relations"),
+        ),
+        (
+            "Chile and Bolivia resumed full diplomatic relations in 2024.",
+            ("DiplomaticRelationsEstablished", "resumed full diplomatic relations"),
+        ),
         ("said Ruto in a statement released by his office.", ("Statement", "in a statement released")),
         ("according to a statement by the Kenyan Foreign Ministry.", ("Statement", "statement by")),
     ],

@@ -63,9 +63,8 @@ class TriggerMatcher:
         by_label: dict[str, list] = {}
         for match_id, start, end in self.matcher(doc):
             by_label.setdefault(doc.vocab.strings[match_id], []).append(doc[start:end])
-        for match_id, token_ids in self.dependency(doc):
-            anchor = token_ids[0]
-            by_label.setdefault(doc.vocab.strings[match_id], []).append(doc[anchor : anchor + 1])
+        for match_id, token_ids in self.dependency(doc):  # the words from the first matched node to the last
+            by_label.setdefault(doc.vocab.strings[match_id], []).append(doc[min(token_ids) : max(token_ids) + 1])
         sentence_of = _sentence_starts(doc)
         happening = {sentence_of[span.start] for span in by_label.pop(HAPPENING, [])}
         by_kind: dict[str, list] = {}  # a weak match inside a strong one of its kind ("held talks") is one trigger
