@@ -31,28 +31,37 @@ EVENT_NOUNS = (
 _INDEFINITE = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.I)
 
 
-def described_happenings(sentences: list[Sentence], gazetteer: Gazetteer) -> list[Mention]:
-    """Return a mention of each reference happening a sentence describes without naming it."""
-    happenings = [(e, _noun(e)) for e in gazetteer.entities.values() if e.key.startswith("event/")]
-    happenings = [(e, noun) for e, noun in happenings if noun]
-    states = {e.key: e for e in gazetteer.entities.values() if e.kind == "Country"}
-    out = []
-    for sentence in sentences:
-        named = [(m.start, m.end) for m in sentence.mentions]
-        countries = {m.key for m in sentence.mentions if m.kind == "Country"}
-        for noun in {noun for _, noun in happenings}:
-            for found in re.finditer(rf"\b{noun}s?\b", sentence.text, re.I):
-                start, end = sentence.start + found.start(), sentence.start + found.end()
-                if any(s <= start < e for s, e in named):
-                    continue  # part of a name the gazetteer matched already
-                if _INDEFINITE.search(sentence.text[: found.start()]):
-                    continue  # "engaged in a conflict with …" tells of a happening, it does not refer to one
-                fits = [
-                    e for e, n in happenings if n == noun and _anchors(e, states) & countries and _in_span(e, sentence)
-                ]
-                if len(fits) == 1:
-                    out.append(Mention(fits[0].key, Span(start, end, found.group(0))))
-    return out
+class DescribedHappenings:
+    """Find the reference happenings sentences describe without naming them; built once per gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        states = {e.key: e for e in gazetteer.entities.values() if e.kind == "Country"}
+        happenings = [(e, _noun(e)) for e in gazetteer.entities.values() if e.key.startswith("event/")]
+        # (happening, its event noun, the states it is of): what a description is matched against
+        self.happenings = [(e, noun, _anchors(e, states)) for e, noun in happenings if noun]
+        self.nouns = sorted({noun for _, noun, _ in self.happenings})
+
+    def __call__(self, sentences: list[Sentence]) -> list[Mention]:
+        """Return a mention of each reference happening a sentence describes without naming it."""
+        out = []
+        for sentence in sentences:
+            named = [(m.start, m.end) for m in sentence.mentions]
+            countries = {m.key for m in sentence.mentions if m.kind == "Country"}
+            for noun in self.nouns:
+                for found in re.finditer(rf"\b{noun}s?\b", sentence.text, re.I):
+                    start, end = sentence.start + found.start(), sentence.start + found.end()
+                    if any(s <= start < e for s, e in named):
+                        continue  # part of a name the gazetteer matched already
+                    if _INDEFINITE.search(sentence.text[: found.start()]):
+                        continue  # "engaged in a conflict with …" tells of a happening, it does not refer to one
+                    fits = [
+                        e
+                        for e, n, anchors in self.happenings
+                        if n == noun and anchors & countries and _in_span(e, sentence)
+                    ]
+                    if len(fits) == 1:
+                        out.append(Mention(fits[0].key, Span(start, end, found.group(0))))
+        return out
 
 
 def _noun(happening: ReferenceEntity) -> str | None:

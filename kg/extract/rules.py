@@ -15,7 +15,7 @@ from kg.extract.datelines import Dateline, find_dateline, relative_anchor
 from kg.extract.dates import find_time_expressions
 from kg.extract.entities import EntityFinder
 from kg.extract.events import EventFinder
-from kg.extract.happenings import described_happenings
+from kg.extract.happenings import DescribedHappenings
 from kg.extract.links import describe_agreement, happening_mentions
 from kg.extract.model import Entity, Extraction, Mention, Span
 from kg.extract.names import common_word
@@ -38,6 +38,7 @@ class RuleExtractor:
         self.entities = EntityFinder(self.nlp, self.gazetteer)
         self.events = EventFinder(self.gazetteer)
         self.triggers = TriggerMatcher(self.nlp.vocab)
+        self.described_happenings = DescribedHappenings(self.gazetteer)
 
     def _dateline_agency(self, dateline: Dateline | None, found, entities: dict) -> Mention | None:
         """Return the news agency a dateline names ("MOSCOW, October 22. /TASS/.") as a mention of an organisation."""
@@ -78,7 +79,7 @@ class RuleExtractor:
         named = {m.entity for m in mentions}
         mentions += [m for m in happening_mentions(events, self.events.happenings) if m.entity not in named]
         mentions += [m for m in _agreement_mentions(events, text) if m.entity not in named]
-        mentions += described_happenings(sentences, self.gazetteer)
+        mentions += self.described_happenings(sentences)
         for event in events:
             for key in [*event.participants, *event.hosts, *event.mediators]:
                 if key not in entities and key in self.gazetteer.entities:
