@@ -59,11 +59,15 @@ $(BENCH_VENV)/.stamp: bench/requirements.txt
 	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
 	touch $@
 
-bench: $(STAMP) $(BENCH_VENV)/.stamp ## benchmark /sparql (vs pyoxigraph and rdflib-endpoint, 1M triples), extraction speed, kg build in-process vs Dask, serving memory and latency
+# Corpus sizes of the scale section (bench/scale.py): `make bench SCALE_ARTICLES=1000,3000`.
+SCALE_ARTICLES ?= 1000,3000,10000
+
+bench: $(STAMP) $(BENCH_VENV)/.stamp ## benchmark /sparql (vs pyoxigraph and rdflib-endpoint, 1M triples), extraction speed, kg build in-process vs Dask, serving memory and latency, scale (1k/3k/10k builds, kg add, serving, Virtuoso)
 	$(BIN)/python bench/endpoint.py --peer-python $(BENCH_VENV)/bin/python
 	$(BIN)/python bench/extraction.py --articles 1000
 	$(BIN)/python bench/dask_build.py --scale-tool $(SHARED)/tools/scale_corpus.py --articles 300,1000
 	$(BIN)/python bench/serving.py --articles 3000
+	$(BIN)/python bench/scale.py --scale-tool $(SHARED)/tools/scale_corpus.py --articles $(SCALE_ARTICLES)
 
 bench-load: $(STAMP) ## load-test /sparql on the seed graph: 64 clients x 60 s, alone and beside a runaway client
 	$(BIN)/python bench/load.py --clients 64 --seconds 60
