@@ -23,7 +23,7 @@ from kg.extract.model import Extraction
 from kg.extract.rules import RuleExtractor
 from kg.incremental import write_cache
 from kg.mapping import Build, Mapper
-from kg.publish import publish_atomically, remove_leftovers, write_failed_report
+from kg.publish import publish_atomically, remove_leftovers, statements_file, write_failed_report
 from kg.reference import load_reference
 from kg.terms import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE, load_turtle
 from kg.validate import HeldBack, ValidationResult, blame, load_shapes, validate
@@ -229,22 +229,23 @@ def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None, e
             outcome.held_back,
         )
         return
-    if settings["STORE"] == "sparql":  # into the store first: a failure there leaves both releases as they were
-        from kg.store.remote import publish_dataset
+    with statements_file(data_dir, outcome.build.identifier, outcome.dataset) as statements:
+        if settings["STORE"] == "sparql":  # into the store first: a failure there leaves both releases as they were
+            from kg.store.remote import publish_dataset
 
-        publish_dataset(settings, outcome.build.identifier, outcome.dataset.serialize(format="nquads").encode())
-    outcome.release = publish_atomically(
-        data_dir,
-        outcome.build.identifier,
-        outcome.dataset,
-        outcome.validation.report,
-        outcome.validation.text,
-        prefixes={k: str(v) for k, v in PREFIXES.items()},
-        base=settings["BASE_IRI"],
-        held_back=outcome.held_back,
-        extra=lambda folder: write_cache(folder, extractions),
-        progress=progress,
-    )
+            publish_dataset(settings, outcome.build.identifier, statements)
+        outcome.release = publish_atomically(
+            data_dir,
+            outcome.build.identifier,
+            statements,
+            outcome.validation.report,
+            outcome.validation.text,
+            prefixes={k: str(v) for k, v in PREFIXES.items()},
+            base=settings["BASE_IRI"],
+            held_back=outcome.held_back,
+            extra=lambda folder: write_cache(folder, extractions),
+            progress=progress,
+        )
 
 
 @contextmanager

@@ -15,24 +15,32 @@ SHACL results, each linked by prov:wasDerivedFrom to its article).
 
 Everything is written under `releases/.tmp-<build-id>` first, so a failed or
 interrupted build never touches the live release; what an interrupted build leaves
-(`releases/.tmp-*`, a `.current-<build-id>` link made for the swap) is removed by the next.
+(`releases/.tmp-*`, a `.current-<build-id>` link made for the swap, a `.statements-<build-id>.nq`
+file) is removed by the next.
+
+Publishing streams: the statements reach the store as an N-Quads file written one graph at a time
+(`write_nquads`), the union-store is filled from the named store by a query serialised to a file,
+and every dump is written from a store on disk; no stage holds a second copy of the graph in memory.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import PublishError
 from kg.search import INDEX_FILE, build_index
@@ -71,6 +79,12 @@ HELD_BACK_REPORT = "held-back.ttl"
 MANIFEST = "manifest.json"
 STORE = "store"
 UNION_STORE = "union-store"
+STATEMENTS = ".statements-{build}.nq"
+# Statements parsed and written to a store at a time: pyoxigraph's bulk_load buffers up to a million quads per
+# thread (1 GB at 1.1M quads, 190 MB in pieces of this size, and no slower).
+LOAD_PIECE = 100_000
+_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+_GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 @dataclass
@@ -134,10 +148,43 @@ def current_release(data_dir: Path) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
+def write_nquads(statements: Dataset | Iterable[Graph], path: Path) -> Path:
+    """Write a dataset, or named graphs, to `path` as N-Quads one graph at a time; return `path`.
+
+    A graph is serialised as N-Triples and its name appended to each line: N-Quads is one statement a line,
+    so the graphs concatenate, and only one graph's text is in memory at a time.
+    """
+    graphs = statements.graphs() if isinstance(statements, Dataset) else statements
+    with path.open("wb") as stream:
+        for graph in graphs:
+            name = b"" if graph.identifier == DATASET_DEFAULT_GRAPH_ID else graph.identifier.n3().encode() + b" "
+            for line in graph.serialize(format="nt", encoding="utf-8").splitlines():
+                if line:
+                    stream.write(line[:-1] + name + b".\n")
+    return path
+
+
+@contextmanager
+def statements_file(data_dir: Path, build_id: str, dataset: Dataset) -> Iterator[Path]:
+    """Write the statements of a release to an N-Quads file in the data folder, removed when done."""
+    path = data_dir / STATEMENTS.format(build=build_id)
+    try:
+        write_nquads(dataset, path)
+    except OSError as error:
+        path.unlink(missing_ok=True)
+        raise PublishError(
+            f"cannot write the statements of the release: {_reason(error)}; nothing was published"
+        ) from None
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
 def publish_atomically(
     data_dir: Path,
     build_id: str,
-    dataset: Dataset,
+    dataset: Dataset | Path,
     report: Graph,
     report_text: str,
     prefixes: dict[str, str] | None = None,
@@ -147,7 +194,8 @@ def publish_atomically(
     progress: Progress | None = None,
 ) -> Path:
     """Write store, dumps and manifest for `dataset` (and the articles held back from it) and make it current;
-    `extra` writes whatever else the release keeps into its folder before the swap."""
+    `dataset` is an rdflib Dataset or an N-Quads file (see `write_nquads`); `extra` writes whatever else the
+    release keeps into its folder before the swap."""
     releases = data_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     _remove_stale_tmp(releases)
@@ -193,6 +241,8 @@ def remove_leftovers(data_dir: Path) -> None:
     for link in data_dir.glob(".current-*"):
         if link.is_symlink():
             link.unlink()
+    for statements in data_dir.glob(STATEMENTS.format(build="*")):
+        statements.unlink(missing_ok=True)
     releases = data_dir / "releases"
     if releases.is_dir():
         _remove_stale_tmp(releases)
@@ -217,7 +267,7 @@ def write_held_back(folder: Path, held_back: HeldBack | None) -> None:
 def write_release(
     folder: Path,
     build_id: str,
-    dataset: Dataset,
+    dataset: Dataset | Path,
     report: Graph,
     report_text: str,
     prefixes: dict[str, str],
@@ -225,54 +275,85 @@ def write_release(
     held_back: HeldBack | None = None,
     progress: Progress | None = None,
 ) -> None:
-    """Fill `folder` with the store and every dump of `dataset`, and list the articles held back from it."""
-    steps = len(DUMP_FORMATS) + 2
+    """Fill `folder` with the store and every dump of `dataset` (a Dataset or an N-Quads file), and list the
+    articles held back from it."""
+    steps = len(DUMP_FORMATS) + 3
     if progress:
         progress("publishing", 0, steps)
     store = ox.Store(str(folder / STORE))
-    store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
-    store.flush()
+    if isinstance(dataset, Path):
+        load_in_pieces(store, dataset, ox.RdfFormat.N_QUADS)
+    else:
+        statements = write_nquads(dataset, folder / "statements.nq")
+        load_in_pieces(store, statements, ox.RdfFormat.N_QUADS)
+        statements.unlink()
+    union = write_union_store(store, folder / UNION_STORE)
     if progress:
-        progress("publishing", 1, steps)
+        progress("publishing", 2, steps)
     dumps = folder / "dumps"
     dumps.mkdir()
-    counts = write_dumps(store, dumps, prefixes, lambda done: progress and progress("publishing", 1 + done, steps))
-    write_union_store(folder / UNION_STORE, dumps / "kg.nt")
+    counts = write_dumps(
+        store, union, dumps, prefixes, lambda done: progress and progress("publishing", 2 + done, steps)
+    )
     report.serialize(dumps / REPORT_FILE, format="turtle")
     (dumps / REPORT_TEXT).write_text(report_text, encoding="utf-8")
     write_held_back(dumps, held_back)
     manifest = build_manifest(build_id, store, dumps, counts)
     manifest["heldBack"] = held_back.entries() if held_back else []
-    add_void(dumps, store, manifest, base)
+    base = base or base_of(store)
+    add_void(dumps, union, manifest, base)
     (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    build_index(store, folder / INDEX_FILE, base or base_of(store))
-    del store
+    build_index(union, folder / INDEX_FILE, base)
+    del store, union
     if progress:
         progress("publishing", steps, steps)
 
 
-def write_union_store(path: Path, union_dump: Path) -> None:
-    """Load the union dump (each triple once) into an on-disk store that every query worker opens read-only."""
+def write_union_store(store: ox.Store, path: Path) -> ox.Store:
+    """Write the union of the graphs of `store`, each triple once, to an on-disk store that every query worker
+    opens read-only, and return it.
+
+    The union is streamed through a file: pyoxigraph serialises the query's triples (one per graph stating
+    them) to N-Triples, and loading keeps each triple once, as a store is a set.
+    """
+    triples = path.with_name(path.name + ".nt")
+    store.query(_UNION, use_default_graph_as_union=True).serialize(str(triples), ox.RdfFormat.N_TRIPLES)
     union = ox.Store(str(path))
-    union.bulk_load(path=str(union_dump), format=ox.RdfFormat.N_TRIPLES)
-    union.flush()
+    load_in_pieces(union, triples, ox.RdfFormat.N_TRIPLES)
+    triples.unlink()
+    return union
+
+
+def load_in_pieces(store: ox.Store, path: Path, rdf_format: ox.RdfFormat) -> None:
+    """Load an RDF file into `store` LOAD_PIECE statements at a time, and flush it to disk.
+
+    One parser reads the whole file, so a blank node keeps its identity across pieces (each `bulk_load` call
+    would give its document's blank nodes fresh names).
+    """
+    statements = ox.parse(path=str(path), format=rdf_format)
+    while piece := list(itertools.islice(statements, LOAD_PIECE)):
+        store.bulk_extend(piece)
+    store.flush()
 
 
 def write_dumps(
-    store: ox.Store, folder: Path, prefixes: dict[str, str], written: Callable[[int], object] | None = None
+    store: ox.Store,
+    union: ox.Store,
+    folder: Path,
+    prefixes: dict[str, str],
+    written: Callable[[int], object] | None = None,
 ) -> dict[str, int]:
-    """Write every dump format and its gzip twin; return the statement count of each file."""
-    union = ox.Store()
-    union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
+    """Write every dump format (the named graphs from `store`, the union formats from `union`) and its gzip
+    twin; return the statement count of each file."""
     counts = {}
+    sizes = {True: len(store), False: len(union)}
     for fmt in DUMP_FORMATS:
-        source = store if fmt.named_graphs else union
         path = folder / fmt.filename
         if fmt.named_graphs:
-            source.dump(str(path), fmt.rdf_format, prefixes=prefixes)
+            store.dump(str(path), fmt.rdf_format, prefixes=prefixes)
         else:
-            source.dump(str(path), fmt.rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-        counts[fmt.filename] = len(source)
+            union.dump(str(path), fmt.rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        counts[fmt.filename] = sizes[fmt.named_graphs]
         _gzip(path)
         if written:
             written(len(counts))
@@ -280,10 +361,9 @@ def write_dumps(
 
 
 def build_manifest(build_id: str, store: ox.Store, folder: Path, counts: dict[str, int]) -> dict:
-    """Describe the release: counts per graph and, per file, format, size and sha256."""
-    graphs = {}
-    for graph in store.named_graphs():
-        graphs[graph.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    """Describe the release: counts per graph (one pass over the store) and, per file, format, size and sha256."""
+    rows = store.query(_GRAPH_SIZES)
+    graphs = dict(sorted((row["g"].value, int(row["n"].value)) for row in rows if isinstance(row["g"], ox.NamedNode)))
     files = []
     for fmt in DUMP_FORMATS:
         for name, encoding in ((fmt.filename, None), (fmt.filename + ".gz", "gzip")):
@@ -303,7 +383,7 @@ def build_manifest(build_id: str, store: ox.Store, folder: Path, counts: dict[st
         files.append({"name": name, "bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)})
     return {
         "build": build_id,
-        "quads": len(store),
+        "quads": counts["kg.nq"],
         "triples": counts["kg.nt"],
         "graphs": graphs,
         "files": files,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,7 +172,11 @@ class _Resource:
 
 
 def _resources(store: ox.Store, base: str) -> Iterator[_Resource]:
-    """Yield every typed resource under `{base}id/` with its names, most specific class first."""
+    """Yield every typed resource under `{base}id/` with its names, most specific class first.
+
+    Two bulk passes over the store: one query for the classes and facts of every resource, one scan per name
+    predicate for the names of all of them.
+    """
     rows: dict[str, dict] = {}
     space = f"{base}id/"
     for row in store.query(_RESOURCES, use_default_graph_as_union=True):
@@ -185,15 +189,15 @@ def _resources(store: ox.Store, base: str) -> Iterator[_Resource]:
         for key in ("date", "issued", "publisher", "role"):
             if row[key] is not None:
                 entry["facts"].setdefault(key, row[key].value)
+    names_of = _all_names(store, rows)
     from kg.web.describe import Labeller  # names nodes minted without a label (releases of older builds)
 
     labeller = Labeller(store, base=base)
     for iri, entry in sorted(rows.items()):
-        node = ox.NamedNode(iri)
         kind = _most_specific(entry["types"])
         family = "Event" if entry["types"][kind] else kind
-        names = _names(store, node)
-        label = next((text for text, match, _ in names if match == "label"), None) or labeller.label(node)
+        names = _names(names_of.get(iri, ()))
+        label = next((text for text, match, _ in names if match == "label"), None) or labeller.label(ox.NamedNode(iri))
         if not any(match == "label" for _, match, _ in names):
             names.insert(0, (label, "label", ""))
         description = describe(kind, family, entry["facts"])
@@ -206,14 +210,26 @@ def _most_specific(types: dict[str, bool]) -> str:
     return sorted(types, key=lambda name: (name == "Event", name))[0]
 
 
-def _names(store: ox.Store, node: ox.NamedNode) -> list[tuple[str, str, str]]:
+def _all_names(store: ox.Store, resources: Container[str]) -> dict[str, list[tuple[ox.Literal, str]]]:
+    """Return the name literals of every resource in `resources` with their match type, by IRI.
+
+    Each resource's names come in the order of NAME_PREDICATES and, for one predicate, in the store's order,
+    as a lookup of that resource alone would give them.
+    """
+    found: dict[str, list[tuple[ox.Literal, str]]] = {}
+    for predicate, match in NAME_PREDICATES:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None):
+            if isinstance(quad.object, ox.Literal) and quad.subject.value in resources:
+                found.setdefault(quad.subject.value, []).append((quad.object, match))
+    return found
+
+
+def _names(literals: Iterable[tuple[ox.Literal, str]]) -> list[tuple[str, str, str]]:
     """Return the names of a resource as (text, match type, language), labels first, each once."""
     found: dict[tuple[str, str], str] = {}
-    for predicate, match in NAME_PREDICATES:
-        for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None):
-            literal = quad.object
-            if isinstance(literal, ox.Literal) and literal.value.strip():
-                found.setdefault((" ".join(literal.value.split()), match), literal.language or "")
+    for literal, match in literals:
+        if literal.value.strip():
+            found.setdefault((" ".join(literal.value.split()), match), literal.language or "")
     ordered = sorted(found.items(), key=lambda item: (item[0][1] != "label", item[1] not in ("en", "")))
     labels = {text.casefold() for (text, match), _ in ordered if match == "label"}
     return [(text, match, lang) for (text, match), lang in ordered if match == "label" or text.casefold() not in labels]

@@ -8,7 +8,8 @@ import json
 
 import pyoxigraph as ox
 import pytest
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 
 from kg import publish
 from kg.errors import PublishError
@@ -128,3 +129,112 @@ def test_queries_naming_no_graph_run_on_the_merge_of_the_graphs(tmp_path, query,
     store, arguments = stores.for_query(query)
     assert (store is stores.merge) == on_merge
     assert arguments == ({} if on_merge else {"use_default_graph_as_union": True})
+
+
+# Streamed publishing: the statements as an N-Quads file, the union-store filled from the named store
+
+
+def quads_of(dataset: Dataset) -> set:
+    return {(s, p, o, g) for s, p, o, g in dataset.quads()}
+
+
+def test_write_nquads_writes_every_graph_and_reparses_to_the_same_statements(tmp_path):
+    dataset = small_dataset()
+    graph = dataset.graph(URIRef(f"{BASE}graph/article/a2"))
+    article = URIRef(f"{BASE}id/article/a2")
+    graph.add((article, DIP.articleText, Literal('Two lines,\n"quoted" and \\ escaped', lang="en")))
+    graph.add((article, DIP.wordCount, Literal(7)))
+    graph.add((article, DIP.mentions, BNode("b1")))
+    dataset.add((article, RDF.type, DIP.Article))  # the default graph: written without a graph name
+    path = publish.write_nquads(dataset, tmp_path / "release.nq")
+    parsed = Dataset()
+    parsed.parse(path, format="nquads")
+    assert len(quads_of(parsed)) == len(quads_of(dataset)) == 9
+    for graph in dataset.graphs():  # blank nodes are renamed by the parser: each graph compared by isomorphism
+        assert isomorphic(parsed.graph(graph.identifier), graph), graph.identifier
+    assert sum(1 for line in path.read_bytes().splitlines() if line.count(b" ") == 3) == 1  # the default graph's
+
+
+def test_write_nquads_takes_named_graphs_one_by_one(tmp_path):
+    graphs = list(small_dataset().graphs())
+    path = publish.write_nquads((g for g in graphs if len(g)), tmp_path / "graphs.nq")
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    assert len(store) == 5
+    assert {g.value for g in store.named_graphs()} == {f"{BASE}graph/reference", f"{BASE}graph/article/a1"}
+
+
+def test_a_release_published_from_an_nquads_file_is_the_release_of_its_dataset(tmp_path):
+    build = "20260101T000000000000Z"
+    from_dataset = publish_atomically(tmp_path / "one", build, small_dataset(), Graph(), "conforms")
+    statements = publish.write_nquads(small_dataset(), tmp_path / "statements.nq")
+    from_file = publish_atomically(tmp_path / "two", build, statements, Graph(), "conforms")
+    assert statements.exists()  # the caller's file: the caller removes it
+    manifests = [json.loads((f / "dumps" / "manifest.json").read_text()) for f in (from_dataset, from_file)]
+    voids = [Graph().parse(f / "dumps" / "void.ttl") for f in (from_dataset, from_file)]
+    assert isomorphic(*voids)  # its partitions are blank nodes, written in any order: compared as graphs
+    for manifest in manifests:
+        manifest["files"] = [f for f in manifest["files"] if f["name"] != "void.ttl"]
+    assert manifests[0] == manifests[1]
+    stores = [set(ox.Store.read_only(str(f / "store"))) for f in (from_dataset, from_file)]
+    assert stores[0] == stores[1]
+    for folder in (from_dataset, from_file):  # nothing left of the statements or the union's triples
+        assert sorted(p.name for p in folder.iterdir()) == ["dumps", "search.sqlite", "store", "union-store"]
+
+
+def test_the_union_store_holds_each_triple_of_the_graphs_once(tmp_path):
+    folder = release(tmp_path, "b1")
+    union = ox.Store.read_only(str(folder / "union-store"))
+    named = ox.Store.read_only(str(folder / "store"))
+    assert list(union.named_graphs()) == []
+    assert {(q.subject, q.predicate, q.object) for q in union} == {(q.subject, q.predicate, q.object) for q in named}
+    assert len(union) == 4
+
+
+def test_the_manifest_counts_the_statements_of_each_graph(tmp_path):
+    manifest = json.loads((release(tmp_path, "b1") / "dumps" / "manifest.json").read_text())
+    assert manifest["graphs"] == {f"{BASE}graph/article/a1": 3, f"{BASE}graph/reference": 2}
+
+
+def test_the_statements_file_of_a_build_is_removed_after_publishing_or_failing(tmp_path):
+    with publish.statements_file(tmp_path, "b1", small_dataset()) as path:
+        assert path.name == ".statements-b1.nq"
+        publish_atomically(tmp_path, "b1", path, Graph(), "conforms")
+    assert not path.exists()
+    with pytest.raises(PublishError, match="already exists"), publish.statements_file(tmp_path, "b1", small_dataset()):
+        publish_atomically(tmp_path, "b1", path, Graph(), "conforms")
+    assert not path.exists()
+
+
+def test_a_statements_file_left_by_a_killed_build_is_removed_by_the_next(tmp_path):
+    left = tmp_path / ".statements-b0.nq"
+    left.write_bytes(b"")
+    publish.remove_leftovers(tmp_path)
+    assert not left.exists()
+
+
+def test_a_statements_file_that_cannot_be_written_is_a_publish_error_naming_it(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    statements = publish.statements_file(missing, "b1", small_dataset())
+    with pytest.raises(PublishError, match=r"cannot write the statements of the release: .*statements-b1\.nq"):
+        statements.__enter__()
+
+
+def test_a_seed_build_leaves_no_statements_file(seed_data_dir):
+    assert not list(seed_data_dir.glob(".statements-*"))
+
+
+def test_a_blank_node_is_one_node_across_the_pieces_a_file_is_loaded_in(tmp_path, monkeypatch):
+    monkeypatch.setattr(publish, "LOAD_PIECE", 2)
+    path = tmp_path / "pieces.nq"
+    path.write_text(
+        "_:x <urn:p> <urn:o1> <urn:g1> .\n"
+        '<urn:s> <urn:q> "1" <urn:g1> .\n'
+        "_:x <urn:p> <urn:o2> <urn:g2> .\n"
+        "_:x <urn:p> <urn:o1> <urn:g1> .\n",  # the first statement again, in the second piece
+        encoding="utf-8",
+    )
+    store = ox.Store(str(tmp_path / "store"))
+    publish.load_in_pieces(store, path, ox.RdfFormat.N_QUADS)
+    assert len(store) == 3
+    assert len({q.subject for q in store.quads_for_pattern(None, ox.NamedNode("urn:p"), None)}) == 1

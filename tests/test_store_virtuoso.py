@@ -187,9 +187,10 @@ def test_a_new_release_is_switched_last_and_old_ones_removed(virtuoso, store_set
     endpoints = remote.Endpoints.from_settings(store_settings)
     client, naming = remote.Client(endpoints), remote.Naming(store_settings["BASE_IRI"])
     first = remote.current(client, naming)
-    nquads = (current_release(Path(store_settings["DATA_DIR"])) / "dumps/kg.nq").read_bytes()
+    dump = current_release(Path(store_settings["DATA_DIR"])) / "dumps/kg.nq"
+    nquads = dump.read_bytes()
     remote.publish_dataset(store_settings, "release-two", nquads)
-    remote.publish_dataset(store_settings, "release-three", nquads)
+    remote.publish_dataset(store_settings, "release-three", dump)  # N-Quads as bytes or as a file
     now = remote.current(client, naming)
     assert now.build == "release-three" and set(now.graphs) == set(first.graphs)
     builds = {g.removeprefix(naming.base + "release/").split("/")[0] for g in remote.stored_graphs(client, naming)}

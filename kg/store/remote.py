@@ -23,6 +23,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -350,11 +351,15 @@ def stored_graphs(client: Client, naming: Naming) -> list[str]:
     return [row["g"].value for row in client.select(query) if isinstance(row.get("g"), ox.NamedNode)]
 
 
-def publish_dataset(settings: Mapping[str, Any], build: str, nquads: bytes) -> None:
-    """Publish a validated release (as N-Quads) into the store KG_STORE names and make it current there."""
+def publish_dataset(settings: Mapping[str, Any], build: str, nquads: bytes | Path) -> None:
+    """Publish a validated release (N-Quads, as bytes or a file) into the store KG_STORE names and make it
+    current there."""
     client, naming = Client(Endpoints.from_settings(settings)), Naming(settings["BASE_IRI"])
     quads = ox.Store()
-    quads.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    if isinstance(nquads, Path):
+        quads.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    else:
+        quads.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     try:
         publish(client, naming, build, quads)
         switch(client, naming, build)
