@@ -26,7 +26,8 @@ from kg.mapping import Build, Mapper
 from kg.publish import publish_atomically, remove_leftovers, statements_file, write_failed_report
 from kg.reference import load_reference
 from kg.terms import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE, load_turtle
-from kg.validate import HeldBack, ValidationResult, blame, load_shapes, validate
+from kg.validate import HeldBack, ValidationResult, blame, load_shapes
+from kg.validate_split import Verdict, validate_split, write_verdicts
 
 Progress = Callable[[str, int, int], None]
 
@@ -128,23 +129,25 @@ def gate(
     *,
     strict: bool = False,
     progress: Progress | None = None,
+    verdicts: dict[str, Verdict] | None = None,
 ) -> Gated:
     """Map and validate the extractions; unless `strict`, hold back the articles whose graphs violate a shape.
 
-    After holding articles back, the others are resolved, mapped and validated again (merged events change
-    without them), until what remains conforms, every article is held back, or a violation comes from no article.
+    Each article graph is validated on its own, over all cores, unless `verdicts` (kept by the live release, or
+    by an earlier round here) already hold its verdict; the nodes several graphs state are validated together
+    (kg/validate_split.py). After holding articles back, the others are resolved, mapped and validated again
+    (merged events change without them), until what remains conforms, every article is held back, or a
+    violation comes from no article.
     """
     shapes = load_shapes()
     held_back = HeldBack()
+    known = dict(verdicts or {})
     while True:
         kept = [x for x in extractions if x.article.identifier not in held_back]
         dataset = map_extractions(kept, reference, settings, build, progress)
         stage = f"validating again without {len(held_back)} held back" if held_back else "validating"
-        if progress:
-            progress(stage, 0, 1)
-        validation = validate(dataset, shapes)
-        if progress:
-            progress(stage, 1, 1)
+        validation = validate_split(dataset, shapes, verdicts=known, progress=progress, stage=stage)
+        known.update(validation.verdicts)
         blamed = None if validation.conforms or strict else blame(validation, dataset, shapes)
         if not blamed:
             return Gated(dataset, validation, held_back)
@@ -206,11 +209,12 @@ def finish(
     strict: bool = False,
     progress: Progress | None = None,
     publish: bool = True,
+    verdicts: dict[str, Verdict] | None = None,
 ) -> BuildOutcome:
-    """Gate the extractions of every article of a release and publish what conforms, with the extractions kept
-    in the release for `kg add` and `kg remove` (kg/incremental.py)."""
+    """Gate the extractions of every article of a release and publish what conforms, with the extractions and
+    validation verdicts kept in the release for `kg add` and `kg remove` (kg/incremental.py)."""
     outcome.articles = [x.article for x in extractions]
-    gated = gate(extractions, reference, settings, outcome.build, strict=strict, progress=progress)
+    gated = gate(extractions, reference, settings, outcome.build, strict=strict, progress=progress, verdicts=verdicts)
     outcome.dataset, outcome.validation, outcome.held_back = gated.dataset, gated.validation, gated.held_back
     if publish:
         _publish(outcome, settings, progress, extractions)
@@ -243,7 +247,7 @@ def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None, e
             prefixes={k: str(v) for k, v in PREFIXES.items()},
             base=settings["BASE_IRI"],
             held_back=outcome.held_back,
-            extra=lambda folder: write_cache(folder, extractions),
+            extra=lambda folder: (write_cache(folder, extractions), write_verdicts(folder, outcome.validation)),
             progress=progress,
         )
 

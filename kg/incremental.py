@@ -26,6 +26,7 @@ from kg.errors import KGError
 from kg.extract.model import Extraction
 from kg.mapping import Build
 from kg.publish import current_release
+from kg.validate_split import read_verdicts
 
 CACHE = "extractions"
 INDEX = "index.json"
@@ -105,7 +106,10 @@ def _add(paths: Iterable[str | Path], settings: dict, keep_going: bool, strict: 
     if outcome.errors and not keep_going:
         return outcome
     merged = {**kept, **fresh}
-    return finish(outcome, list(merged.values()), reference, settings, strict=strict, progress=progress)
+    verdicts = read_verdicts(live)  # an unchanged article graph is not validated again
+    return finish(
+        outcome, list(merged.values()), reference, settings, strict=strict, progress=progress, verdicts=verdicts
+    )
 
 
 def run_remove(identifiers: Iterable[str], settings: dict, *, strict: bool = False, progress=None):
@@ -134,7 +138,8 @@ def _remove(identifiers: Iterable[str], settings: dict, strict: bool, progress):
     if not rest:
         raise KGError("removing every article would publish an empty graph; nothing was changed")
     reference = load_reference(settings["BASE_IRI"])
-    return finish(outcome, rest, reference, settings, strict=strict, progress=progress)
+    verdicts = read_verdicts(live)
+    return finish(outcome, rest, reference, settings, strict=strict, progress=progress, verdicts=verdicts)
 
 
 def _live(settings: dict) -> Path:

@@ -52,6 +52,7 @@ class ValidationResult:
     text: str
     problems: list[Problem] = field(default_factory=list)
     articles: dict[str, tuple[URIRef, URIRef]] = field(default_factory=dict)  # identifier → (its graph, its IRI)
+    verdicts: dict = field(default_factory=dict)  # digest of a graph's part → its results (kg/validate_split.py)
 
 
 def shapes_path() -> Path:
@@ -82,6 +83,11 @@ def validate(
         abort_on_first=False,
         focus_nodes=focus_nodes,
     )
+    return read_report(report, sources)
+
+
+def read_report(report: Graph, sources: Sources) -> ValidationResult:
+    """Return the gate's result for a SHACL report, each result linked to the article or graph of its focus node."""
     _link_sources(report, sources)
     problems = sorted(_problems(report, sources), key=_problem_order)
     conforms = not any(problem.severity == "Violation" for problem in problems)
@@ -211,7 +217,7 @@ def _copy_results(report: Graph, results: list[Node | None], target: Graph) -> N
             target.add(triple)
 
 
-class _PreparedQueryGraph(Graph):
+class PreparedQueryGraph(Graph):
     """A graph that parses each SPARQL text once.
 
     pySHACL runs a SHACL-SPARQL constraint once per focus node and hands rdflib the
@@ -231,7 +237,7 @@ def _prepared(text: str) -> Query:
 
 
 @dataclass
-class _Sources:
+class Sources:
     """Per subject, the named graphs stating it; per article graph, the article's identifier and IRI."""
 
     graphs_of: dict[Node, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
@@ -249,10 +255,10 @@ class _Sources:
         return found
 
 
-def _union(data: Graph | Dataset, graphs: set[URIRef] | None = None) -> tuple[Graph, _Sources]:
+def _union(data: Graph | Dataset, graphs: set[URIRef] | None = None) -> tuple[Graph, Sources]:
     """Return a private copy of the union of the data's graphs (or of `graphs`) and where each subject comes from."""
-    union = _PreparedQueryGraph()
-    sources = _Sources()
+    union = PreparedQueryGraph()
+    sources = Sources()
     if not isinstance(data, Dataset):
         for triple in data:
             union.add(triple)
@@ -273,14 +279,14 @@ def _union(data: Graph | Dataset, graphs: set[URIRef] | None = None) -> tuple[Gr
     return union, sources
 
 
-def _link_sources(report: Graph, sources: _Sources) -> None:
+def _link_sources(report: Graph, sources: Sources) -> None:
     """State in the report, per result, the article or graph its focus node comes from."""
     for result in list(report.subjects(RDF.type, SH.ValidationResult)):
         for origin, _ in sources.origins(report.value(result, SH.focusNode)):
             report.add((result, PROV.wasDerivedFrom, origin))
 
 
-def _problems(report: Graph, sources: _Sources) -> list[Problem]:
+def _problems(report: Graph, sources: Sources) -> list[Problem]:
     """Read the validation results of a SHACL report graph."""
     problems = []
     names = _namespaces()

@@ -1,0 +1,381 @@
+"""The SHACL gate split by named graph: each graph's own nodes are checked apart, over all cores, with verdicts kept
+by a digest of what was checked; only the nodes several graphs state are checked together.
+
+What the shapes (kg/data/shapes/diplomacy-shapes.ttl) read of a focus node f, decided shape by shape:
+
+- f's own statements: every property shape (minCount, maxCount, datatype, nodeKind, pattern, in, lessThan,
+  minInclusive; paths are predicates or alternatives of predicates, never inverse or sequence paths) and the
+  SPARQL constraints on an event's participant and source, a meeting's two sides, a holding's date order and a
+  report's span length (patterns on `$this` only);
+- the rdf:type statements of f's values, and rdfs:subClassOf between classes: sh:class (alone or inside sh:or),
+  and sh:targetClass reaching the instances of subclasses;
+- the dct:issued of f's values: EventNotAfterArticleShape reads `?article dct:issued ?issued` for the articles
+  f is dip:reportedIn.
+
+Nothing reaches further (no sh:node, sh:qualifiedValueShape, inverse path or SPARQL pattern on another node);
+tests/test_validate_split.py reads the shapes and fails when one appears, as the split would then be wrong.
+
+So the dataset is cut into parts:
+
+- A node that one named graph alone states (an article's reports and quotes, the events and new entities only it
+  names; the reference's own entities) is checked in that graph's part: the graph's statements about its own
+  nodes plus the context, i.e. rdf:type and dct:issued of every node those statements point at (from whichever
+  graph states them) and every rdfs:subClassOf statement. That is all its shapes read, so the part's verdict is
+  kept under a digest of those statements and nodes: `kg add` checks only the graphs that changed.
+- A node several graphs state (an event several articles report, a relation, a new person two articles name, a
+  reference event an article reports) is checked with every statement about it from every graph, plus the same
+  context: only there can maxCount 1 or a SPARQL constraint fail across graphs. These are checked on every run.
+
+Only a part's own nodes may be focus nodes: the context types other nodes too (a country an article names), and
+checking them in every part that names them cost twice the whole-union gate. So the node shapes' targets
+(sh:targetClass, with subclasses; sh:targetSubjectsOf) are worked out here, for the own nodes only, and given to
+pySHACL as one marker statement per node and shape (`sh:targetSubjectsOf` the shape's marker predicate, read by
+no constraint). Results are unchanged: same shapes, same nodes, same statements read. pySHACL's `focus_nodes`
+option cannot do this: in pySHACL 0.40 it also filters the value nodes sh:or checks, so sh:or never fails.
+
+Parts run in batches (pySHACL spends ~10 ms setting up each call) on a ProcessPoolExecutor of one process per
+core. Not Dask: its cluster (kg/distributed.py) exists only while extraction runs and from KG_DASK_MIN_ARTICLES
+articles on, takes seconds to start, and on a remote cluster every statement would cross the network for a few
+milliseconds of checking each; the mapped dataset is in this process, and a local pool is what validation needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import pyshacl
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCTERMS
+from rdflib.term import Node
+
+from kg.ids import DIP
+from kg.validate import SH, PreparedQueryGraph, Sources, ValidationResult, read_report, shapes_path, validate
+
+Triple = tuple[Node, Node, Node]
+Verdict = tuple[tuple[Node, ...], tuple[Triple, ...]]  # a part's SHACL results and the report statements on them
+Progress = Callable[[str, int, int], None]
+
+#: What the shapes read of a focus node's values (see above).
+CONTEXT_PREDICATES = frozenset({RDF.type, DCTERMS.issued})
+#: Statements per pySHACL call: about 100 article graphs (their set-up cost is then negligible).
+BATCH_TRIPLES = 20_000
+_MARKED = Literal(True)
+CACHE = "validation"
+CACHE_FILE = "verdicts.pickle"
+#: Bumped whenever what is pickled changes shape: verdicts of another version are not read.
+CACHE_VERSION = 1
+
+
+@dataclass
+class Part:
+    """Focus nodes checked together, with every statement their shapes read."""
+
+    graph: Node | None  # the graph whose own nodes these are; None: nodes several graphs state
+    nodes: set[Node]
+    triples: set[Triple]
+    targeted: bool = True  # whether a shape targets one of the nodes
+    digest: str = ""
+
+
+@dataclass
+class _Index:
+    """One pass over the dataset: statements per graph, graphs per subject, and the context statements."""
+
+    statements: dict[Node, list[Triple]] = field(default_factory=lambda: defaultdict(list))
+    stated_in: dict[Node, set[Node]] = field(default_factory=lambda: defaultdict(set))
+    context: dict[Node, list[Triple]] = field(default_factory=lambda: defaultdict(list))
+    classes: set[Triple] = field(default_factory=set)
+    sources: Sources = field(default_factory=Sources)
+    targets: list[Target] = field(default_factory=list)
+    ancestors: dict[Node, set[Node]] = field(default_factory=dict)
+
+    def superclasses(self, kind: Node) -> set[Node]:
+        """Return `kind` and every class it is an rdfs:subClassOf, directly or not (as sh:targetClass reaches)."""
+        if kind not in self.ancestors:
+            found, todo = {kind}, [kind]
+            while todo:
+                current = todo.pop()
+                for sub, _, sup in self.classes:
+                    if sub == current and sup not in found:
+                        found.add(sup)
+                        todo.append(sup)
+            self.ancestors[kind] = found
+        return self.ancestors[kind]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a node shape targets (sh:targetClass, sh:targetSubjectsOf), and the predicate marking its focus nodes."""
+
+    shape: Node
+    classes: frozenset[Node]
+    predicates: frozenset[Node]
+    marker: URIRef
+
+
+def targeted(shapes: Graph) -> tuple[Graph, list[Target]]:
+    """Return the shapes with each node shape's targets replaced by its marker predicate, and those targets."""
+    targets = []
+    for shape in sorted(set(shapes.subjects(SH.targetClass)) | set(shapes.subjects(SH.targetSubjectsOf)), key=str):
+        marker = URIRef("urn:x-kg:focus:" + hashlib.sha256(shape.n3().encode()).hexdigest()[:16])
+        classes = frozenset(shapes.objects(shape, SH.targetClass))
+        targets.append(Target(shape, classes, frozenset(shapes.objects(shape, SH.targetSubjectsOf)), marker))
+    marked = Graph()
+    for prefix, namespace in shapes.namespaces():
+        marked.bind(prefix, namespace, override=True)
+    for triple in shapes:
+        if triple[1] not in (SH.targetClass, SH.targetSubjectsOf):
+            marked.add(triple)
+    for target in targets:
+        marked.add((target.shape, SH.targetSubjectsOf, target.marker))
+    return marked, targets
+
+
+def validate_split(
+    data: Graph | Dataset,
+    shapes: Graph,
+    *,
+    verdicts: dict[str, Verdict] | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    stage: str = "validating",
+) -> ValidationResult:
+    """Validate a dataset part by part, taking the verdict of a part from `verdicts` when its digest is there.
+
+    Gives the same problems as `kg.validate.validate` on the union; the result's `verdicts` hold this run's
+    verdict of every graph's part, by digest.
+    """
+    if not isinstance(data, Dataset):
+        return validate(data, shapes)
+    marked, targets = targeted(shapes)
+    index = _index(data)
+    index.targets = targets
+    graph_parts, cross_parts = _parts(index)
+    known = verdicts or {}
+    todo = [part for part in graph_parts if part.digest not in known] + cross_parts
+    found = dict.fromkeys(range(len(todo)))
+    done = len(graph_parts) + len(cross_parts) - len(todo)
+    total = len(graph_parts) + len(cross_parts)
+    if progress:
+        progress(stage, done, total)
+    for number, verdict in _check(todo, marked, _workers(workers)):
+        found[number] = verdict
+        done += 1
+        if progress:
+            progress(stage, done, total)
+    fresh = {part.digest: found[n] for n, part in enumerate(todo) if part.graph is not None}
+    mine = {part.digest: known.get(part.digest) or fresh[part.digest] for part in graph_parts}
+    crossing = [found[n] for n, part in enumerate(todo) if part.graph is None]
+    result = read_report(_report(shapes, [*mine.values(), *crossing]), index.sources)
+    result.verdicts = mine
+    return result
+
+
+def _workers(workers: int | None) -> int:
+    return workers if workers is not None else len(os.sched_getaffinity(0))
+
+
+def _index(dataset: Dataset) -> _Index:
+    index = _Index()
+    identifiers = []
+    for subject, predicate, obj, context in dataset.quads((None, None, None, None)):
+        name = getattr(context, "identifier", context)
+        triple = (subject, predicate, obj)
+        index.statements[name].append(triple)
+        index.stated_in[subject].add(name)
+        if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
+            index.sources.graphs_of[subject].add(name)
+            if predicate == DCTERMS.identifier:
+                identifiers.append((name, subject, str(obj)))
+        if predicate in CONTEXT_PREDICATES:
+            index.context[subject].append(triple)
+        elif predicate == RDFS.subClassOf:
+            index.classes.add(triple)
+    for name, subject, identifier in identifiers:
+        if (subject, RDF.type, DIP.Article) in index.context.get(subject, ()):
+            index.sources.article_of[name] = (identifier, subject)
+    return index
+
+
+def _parts(index: _Index) -> tuple[list[Part], list[Part]]:
+    """Return the part of every graph stating nodes of its own, and the nodes several graphs state in chunks."""
+    crossing = {subject for subject, graphs in index.stated_in.items() if len(graphs) > 1}
+    graph_parts, shared = [], defaultdict(set)
+    for name, triples in index.statements.items():
+        own = []
+        for triple in triples:
+            (shared[triple[0]].add(triple) if triple[0] in crossing else own.append(triple))
+        part = _part(name, {t[0] for t in own}, own, index)
+        if part.targeted:  # a graph no shape targets (the ontology's, the shapes') has nothing to check
+            part.digest = _digest(part)
+            graph_parts.append(part)
+    return graph_parts, list(_chunks(shared, index))
+
+
+def _part(graph: Node | None, nodes: set[Node], triples: Iterable[Triple], index: _Index) -> Part:
+    statements = set(triples)
+    values = {obj for _, _, obj in statements if not isinstance(obj, Literal)}
+    markers = _markers(statements, index)
+    for value in values:
+        statements.update(index.context.get(value, ()))
+    return Part(graph, nodes, statements | index.classes | markers, targeted=bool(markers))
+
+
+def _markers(own: set[Triple], index: _Index) -> set[Triple]:
+    """Return a marker statement for each own node and each node shape targeting it (see above)."""
+    kinds, predicates = defaultdict(set), defaultdict(set)
+    for subject, predicate, obj in own:
+        predicates[subject].add(predicate)
+        if predicate == RDF.type:
+            kinds[subject].update(index.superclasses(obj))
+    return {
+        (node, target.marker, _MARKED)
+        for node in predicates
+        for target in index.targets
+        if target.classes & kinds[node] or target.predicates & predicates[node]
+    }
+
+
+def _chunks(shared: dict[Node, set[Triple]], index: _Index) -> Iterator[Part]:
+    """Cut the nodes several graphs state into parts of about BATCH_TRIPLES statements."""
+    nodes, triples = set(), []
+    for node in sorted(shared, key=str):
+        nodes.add(node)
+        triples.extend(shared[node])
+        if len(triples) >= BATCH_TRIPLES:
+            yield _part(None, nodes, triples, index)
+            nodes, triples = set(), []
+    if nodes:
+        yield _part(None, nodes, triples, index)
+
+
+def _digest(part: Part) -> str:
+    """Return a digest of a part's nodes and statements: its verdict cannot change while they stay."""
+    lines = sorted(" ".join(term.n3() for term in triple) for triple in part.triples)
+    lines += sorted("node " + node.n3() for node in part.nodes)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def _check(parts: list[Part], shapes: Graph, workers: int) -> Iterator[tuple[int, Verdict]]:
+    """Check parts in batches, over `workers` processes; yield (number of the part in `parts`, its verdict)."""
+    batches = list(_batches(parts))
+    if workers <= 1 or len(batches) <= 1:
+        for batch in batches:
+            yield from check_batch(batch, shapes)
+        return
+    context = get_context("spawn")  # not fork: the calling process may run threads (progress bars, Dask's)
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(batches)),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(tuple(shapes), tuple(shapes.namespaces())),
+    ) as pool:
+        futures = [pool.submit(check_batch, batch) for batch in batches]
+        for future in as_completed(futures):
+            yield from future.result()
+
+
+def _batches(parts: list[Part]) -> Iterator[list[tuple[int, set[Node], set[Triple]]]]:
+    batch, size = [], 0
+    for number, part in enumerate(parts):
+        batch.append((number, part.nodes, part.triples))
+        size += len(part.triples)
+        if size >= BATCH_TRIPLES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+_worker_shapes: Graph | None = None
+
+
+def _start_worker(triples: tuple[Triple, ...], namespaces: tuple) -> None:
+    """Give a worker process the caller's shapes graph, blank nodes included, so results name the same shapes."""
+    global _worker_shapes
+    _worker_shapes = Graph()
+    for prefix, namespace in namespaces:
+        _worker_shapes.bind(prefix, namespace, override=True)
+    for triple in triples:
+        _worker_shapes.add(triple)
+
+
+def check_batch(batch: list[tuple[int, set[Node], set[Triple]]], shapes: Graph | None = None) -> list:
+    """Validate the parts of a batch in one data graph; return each part's number and the results on its nodes."""
+    data = PreparedQueryGraph()
+    owner = {}
+    for number, nodes, triples in batch:
+        for triple in triples:
+            data.add(triple)
+        owner.update(dict.fromkeys(nodes, number))
+    _, report, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes if shapes is not None else _worker_shapes,
+        inference="none",
+        advanced=False,
+        do_owl_imports=False,
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    found = {number: ([], set()) for number, _, _ in batch}
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        number = owner.get(report.value(result, SH.focusNode))
+        if number is None:
+            continue  # a node the context made a target: its own part judges it
+        results, statements = found[number]
+        results.append(result)
+        statements.update(report.cbd(result))
+    return [(number, (tuple(results), tuple(statements))) for number, (results, statements) in found.items()]
+
+
+def _report(shapes: Graph, verdicts: Iterable[Verdict]) -> Graph:
+    """Gather the results of every part into one SHACL validation report."""
+    report = Graph(bind_namespaces="core")
+    for prefix, namespace in shapes.namespaces():
+        report.bind(prefix, namespace, override=False)
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    violated = False
+    for results, statements in verdicts:
+        for triple in statements:
+            report.add(triple)
+        for result in results:
+            report.add((node, SH.result, result))
+            violated = violated or (result, SH.resultSeverity, SH.Violation) in report
+    report.add((node, SH.conforms, Literal(not violated)))
+    return report
+
+
+def write_verdicts(release: Path, result: ValidationResult) -> None:
+    """Keep the verdict of every graph's part in the release folder being written, for `kg add`."""
+    folder = release / CACHE
+    folder.mkdir()
+    kept = {"version": CACHE_VERSION, "shapes": _shapes_digest(), "verdicts": result.verdicts}
+    with (folder / CACHE_FILE).open("wb") as out:
+        pickle.dump(kept, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_verdicts(release: Path) -> dict[str, Verdict]:
+    """Return the verdicts a release keeps; none if it keeps none, or kept them for other shapes or software."""
+    path = release / CACHE / CACHE_FILE
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        kept = pickle.load(handle)  # written by this program into its own data folder
+    if kept.get("version") != CACHE_VERSION or kept.get("shapes") != _shapes_digest():
+        return {}
+    return kept["verdicts"]
+
+
+def _shapes_digest() -> str:
+    """Return a digest of what a verdict depends on besides the data: the shapes and pySHACL's version."""
+    return hashlib.sha256(shapes_path().read_bytes() + pyshacl.__version__.encode()).hexdigest()
