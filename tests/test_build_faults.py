@@ -252,12 +252,13 @@ def test_a_disk_error_while_publishing_names_the_folder_and_keeps_the_live_relea
 
 
 INTERRUPTED_BUILD = """
-import os, signal, sys
+import os, signal, sys, time
 from kg import build
 from kg.cli import main
 
 def interrupted(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(60)  # the signal may reach another thread first: wait here until its KeyboardInterrupt is raised
 
 build.extract = interrupted
 sys.exit(main(["build", sys.argv[1], "--data-dir", sys.argv[2]]))
