@@ -22,7 +22,7 @@ from kg.extract.coreference import resolve_events
 from kg.extract.model import Extraction
 from kg.extract.rules import RuleExtractor
 from kg.incremental import write_cache
-from kg.mapping import Build, Mapper
+from kg.mapping import Build, MappedGraphs, Mapper
 from kg.publish import publish_atomically, remove_leftovers, statements_file, write_failed_report
 from kg.reference import load_reference
 from kg.terms import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE, load_turtle
@@ -43,9 +43,21 @@ class BuildOutcome:
     held_back: HeldBack = field(default_factory=HeldBack)
     release: Path | None = None
     report_folder: Path | None = None
-    dataset: Dataset | None = None
+    graphs: MappedGraphs | None = None
     unchanged: int = 0  # `kg add`: articles given that the live release already holds as they are
     nothing_changed: bool = False  # `kg add`: every article given is in the live release already; none published
+
+    @property
+    def dataset(self) -> Dataset | None:
+        """Return the graphs gated as an rdflib Dataset (a new one each call): once published, as the release's
+        N-Quads dump holds them (publishing lets go of the graphs in memory before it loads the store)."""
+        if self.graphs is not None:
+            return self.graphs.to_dataset()
+        if self.release is None:
+            return None
+        dataset = Dataset()
+        dataset.parse(self.release / "dumps" / "kg.nq", format="nquads")
+        return dataset
 
     @property
     def exit_code(self) -> int:
@@ -61,9 +73,9 @@ class BuildOutcome:
 
 @dataclass
 class Gated:
-    """The dataset that passed (or failed) the gate, its validation, and the articles held back from it."""
+    """The graphs that passed (or failed) the gate, their validation, and the articles held back from them."""
 
-    dataset: Dataset
+    graphs: MappedGraphs
     validation: ValidationResult
     held_back: HeldBack
 
@@ -92,8 +104,9 @@ def extract(
 
 def map_extractions(
     extractions: list[Extraction], reference: Graph, settings: dict, build: Build, progress: Progress | None = None
-) -> Dataset:
-    """Resolve events across `extractions` and map them to one dataset, leaving the extractions as they were."""
+) -> MappedGraphs:
+    """Resolve events across `extractions` and map them to the graphs of a release, leaving the extractions as
+    they were."""
     # Coreference completes events in place (keys, labels, dates): each set of articles starts afresh from the
     # extractor's output, so what a held-back article said leaves no trace in the merged events of the others.
     resolved = [_for_resolving(x) for x in extractions]
@@ -101,12 +114,12 @@ def map_extractions(
     if progress:
         progress("mapping", 0, 1)
     mapper = Mapper(settings["BASE_IRI"])
-    dataset = mapper.dataset(resolved, reference, load_turtle(ONTOLOGY_FILE), load_turtle(SHAPES_FILE))
+    graphs = mapper.graphs(resolved, reference, load_turtle(ONTOLOGY_FILE), load_turtle(SHAPES_FILE))
     if progress:
         progress("mapping", 1, 1)
     build.ended = dt.datetime.now(dt.UTC)
-    mapper.add_build(dataset, build, [x.article.identifier for x in extractions])
-    return dataset
+    mapper.add_build(graphs, build, [x.article.identifier for x in extractions])
+    return graphs
 
 
 def _for_resolving(extraction: Extraction) -> Extraction:
@@ -144,16 +157,16 @@ def gate(
     known = dict(verdicts or {})
     while True:
         kept = [x for x in extractions if x.article.identifier not in held_back]
-        dataset = map_extractions(kept, reference, settings, build, progress)
+        graphs = map_extractions(kept, reference, settings, build, progress)
         stage = f"validating again without {len(held_back)} held back" if held_back else "validating"
-        validation = validate_split(dataset, shapes, verdicts=known, progress=progress, stage=stage)
+        validation = validate_split(graphs, shapes, verdicts=known, progress=progress, stage=stage)
         known.update(validation.verdicts)
-        blamed = None if validation.conforms or strict else blame(validation, dataset, shapes)
+        blamed = None if validation.conforms or strict else blame(validation, graphs, shapes)
         if not blamed:
-            return Gated(dataset, validation, held_back)
+            return Gated(graphs, validation, held_back)
         held_back.add(blamed, validation)
         if len(held_back) == len(extractions):
-            return Gated(dataset, validation, held_back)
+            return Gated(graphs, validation, held_back)
 
 
 def run_build(
@@ -215,7 +228,8 @@ def finish(
     validation verdicts kept in the release for `kg add` and `kg remove` (kg/incremental.py)."""
     outcome.articles = [x.article for x in extractions]
     gated = gate(extractions, reference, settings, outcome.build, strict=strict, progress=progress, verdicts=verdicts)
-    outcome.dataset, outcome.validation, outcome.held_back = gated.dataset, gated.validation, gated.held_back
+    outcome.graphs, outcome.validation, outcome.held_back = gated.graphs, gated.validation, gated.held_back
+    del gated  # the graphs are the outcome's alone: publishing lets go of them (see `_publish`)
     if publish:
         _publish(outcome, settings, progress, extractions)
     return outcome
@@ -233,7 +247,8 @@ def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None, e
             outcome.held_back,
         )
         return
-    with statements_file(data_dir, outcome.build.identifier, outcome.dataset) as statements:
+    with statements_file(data_dir, outcome.build.identifier, outcome.graphs) as statements:
+        outcome.graphs = None  # in the file now: the store and dumps are made from it, with this memory free
         if settings["STORE"] == "sparql":  # into the store first: a failure there leaves both releases as they were
             from kg.store.remote import publish_dataset
 

@@ -41,8 +41,10 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.plugins.serializers.nt import _nt_row
 
 from kg.errors import PublishError
+from kg.mapping import MappedGraphs
 from kg.search import INDEX_FILE, build_index
 from kg.void import add_void, base_of
 
@@ -148,24 +150,26 @@ def current_release(data_dir: Path) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
-def write_nquads(statements: Dataset | Iterable[Graph], path: Path) -> Path:
+def write_nquads(statements: Dataset | MappedGraphs | Iterable[Graph], path: Path) -> Path:
     """Write a dataset, or named graphs, to `path` as N-Quads one graph at a time; return `path`.
 
-    A graph is serialised as N-Triples and its name appended to each line: N-Quads is one statement a line,
-    so the graphs concatenate, and only one graph's text is in memory at a time.
+    Each statement is written as rdflib's N-Triples serialiser writes it (`_nt_row`), with its graph's name
+    before the final dot: N-Quads is one statement a line, so the graphs concatenate, and only one graph's
+    text is in memory at a time.
     """
-    graphs = statements.graphs() if isinstance(statements, Dataset) else statements
-    with path.open("wb") as stream:
-        for graph in graphs:
-            name = b"" if graph.identifier == DATASET_DEFAULT_GRAPH_ID else graph.identifier.n3().encode() + b" "
-            for line in graph.serialize(format="nt", encoding="utf-8").splitlines():
-                if line:
-                    stream.write(line[:-1] + name + b".\n")
+    if isinstance(statements, MappedGraphs):
+        graphs = statements.items()
+    else:
+        graphs = ((g.identifier, g) for g in (statements.graphs() if isinstance(statements, Dataset) else statements))
+    with path.open("w", encoding="utf-8", newline="\n") as stream:
+        for identifier, triples in graphs:
+            name = "" if identifier == DATASET_DEFAULT_GRAPH_ID else identifier.n3() + " "
+            stream.writelines(_nt_row(triple)[:-2] + name + ".\n" for triple in triples)
     return path
 
 
 @contextmanager
-def statements_file(data_dir: Path, build_id: str, dataset: Dataset) -> Iterator[Path]:
+def statements_file(data_dir: Path, build_id: str, dataset: Dataset | MappedGraphs) -> Iterator[Path]:
     """Write the statements of a release to an N-Quads file in the data folder, removed when done."""
     path = data_dir / STATEMENTS.format(build=build_id)
     try:

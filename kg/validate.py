@@ -17,6 +17,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from kg.ids import DIP, DIPST
+from kg.mapping import MappedGraphs
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _SHAPES_FILE = "diplomacy-shapes.ttl"
@@ -66,7 +67,7 @@ def load_shapes() -> Graph:
 
 
 def validate(
-    data: Graph | Dataset,
+    data: Graph | Dataset | MappedGraphs,
     shapes: Graph | None = None,
     graphs: set[URIRef] | None = None,
     focus_nodes: list[Node] | None = None,
@@ -109,7 +110,9 @@ def format_problems(problems: list[Problem]) -> str:
     return "\n".join(_format_problem(problem, names) for problem in problems)
 
 
-def blame(result: ValidationResult, data: Dataset, shapes: Graph | None = None) -> dict[str, list[Problem]] | None:
+def blame(
+    result: ValidationResult, data: Dataset | MappedGraphs, shapes: Graph | None = None
+) -> dict[str, list[Problem]] | None:
     """Return, per article, the violations its graph accounts for; None if a violation comes from no article.
 
     A violation on a node one article's graph states is that article's. A node several graphs state (an event
@@ -126,11 +129,14 @@ def blame(result: ValidationResult, data: Dataset, shapes: Graph | None = None) 
     return blamed
 
 
-def _culprits(problem: Problem, result: ValidationResult, data: Dataset, shapes: Graph | None) -> tuple[str, ...]:
+def _culprits(
+    problem: Problem, result: ValidationResult, data: Dataset | MappedGraphs, shapes: Graph | None
+) -> tuple[str, ...]:
     if len(problem.articles) == 1 or not isinstance(problem.focus, URIRef):
         return problem.articles  # pySHACL's focus_nodes option takes IRIs only: a blank node stays on all
     article_graphs = {graph for graph, _ in result.articles.values()}
-    shared = {graph.identifier for graph in data.graphs()} - article_graphs
+    names = data.names() if isinstance(data, MappedGraphs) else [graph.identifier for graph in data.graphs()]
+    shared = set(names) - article_graphs
     alone = tuple(
         identifier
         for identifier in problem.articles
@@ -255,16 +261,19 @@ class Sources:
         return found
 
 
-def _union(data: Graph | Dataset, graphs: set[URIRef] | None = None) -> tuple[Graph, Sources]:
+def _union(data: Graph | Dataset | MappedGraphs, graphs: set[URIRef] | None = None) -> tuple[Graph, Sources]:
     """Return a private copy of the union of the data's graphs (or of `graphs`) and where each subject comes from."""
     union = PreparedQueryGraph()
     sources = Sources()
-    if not isinstance(data, Dataset):
+    if not isinstance(data, Dataset | MappedGraphs):
         for triple in data:
             union.add(triple)
         return union, sources
     identifiers = []
-    for subject, predicate, obj, context in data.quads((None, None, None, None)):
+    quads = data.quads((None, None, None, None))
+    if isinstance(data, MappedGraphs) and graphs is not None:  # read only the graphs wanted
+        quads = ((s, p, o, name) for name, triples in data.items() if name in graphs for s, p, o in triples)
+    for subject, predicate, obj, context in quads:
         name = getattr(context, "identifier", context)
         if graphs is not None and name not in graphs:
             continue

@@ -42,11 +42,12 @@ milliseconds of checking each; the mapped dataset is in this process, and a loca
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -58,6 +59,7 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from kg.ids import DIP
+from kg.mapping import MappedGraphs
 from kg.validate import SH, PreparedQueryGraph, Sources, ValidationResult, read_report, shapes_path, validate
 
 Triple = tuple[Node, Node, Node]
@@ -141,7 +143,7 @@ def targeted(shapes: Graph) -> tuple[Graph, list[Target]]:
 
 
 def validate_split(
-    data: Graph | Dataset,
+    data: Graph | Dataset | MappedGraphs,
     shapes: Graph,
     *,
     verdicts: dict[str, Verdict] | None = None,
@@ -154,28 +156,42 @@ def validate_split(
     Gives the same problems as `kg.validate.validate` on the union; the result's `verdicts` hold this run's
     verdict of every graph's part, by digest.
     """
-    if not isinstance(data, Dataset):
+    if not isinstance(data, Dataset | MappedGraphs):
         return validate(data, shapes)
     marked, targets = targeted(shapes)
     index = _index(data)
     index.targets = targets
-    graph_parts, cross_parts = _parts(index)
+    crossing = {subject for subject, graphs in index.stated_in.items() if len(graphs) > 1}
+    cross_parts = list(_chunks(_shared_statements(index, crossing), index))
     known = verdicts or {}
-    todo = [part for part in graph_parts if part.digest not in known] + cross_parts
-    found = dict.fromkeys(range(len(todo)))
-    done = len(graph_parts) + len(cross_parts) - len(todo)
-    total = len(graph_parts) + len(cross_parts)
+    mine: dict[str, Verdict] = {}
+    checked: list[Verdict] = []
+    done, total = 0, len(cross_parts) + len(index.statements)
     if progress:
         progress(stage, done, total)
-    for number, verdict in _check(todo, marked, _workers(workers)):
-        found[number] = verdict
+
+    def todo() -> Iterator[Part]:  # each graph's part is made when its turn comes, and checked unless known
+        nonlocal done
+        yield from cross_parts
+        for part in _graph_parts(index, crossing):
+            if part.digest in known:
+                mine[part.digest] = known[part.digest]
+            elif part.targeted:
+                yield part
+                continue
+            done += 1  # a part known already, or one no shape targets (the ontology's, the shapes')
+
+    for part, verdict in _check(todo(), marked, _workers(workers)):
+        if part.graph is None:
+            checked.append(verdict)
+        else:
+            mine[part.digest] = verdict
         done += 1
         if progress:
             progress(stage, done, total)
-    fresh = {part.digest: found[n] for n, part in enumerate(todo) if part.graph is not None}
-    mine = {part.digest: known.get(part.digest) or fresh[part.digest] for part in graph_parts}
-    crossing = [found[n] for n, part in enumerate(todo) if part.graph is None]
-    result = read_report(_report(shapes, [*mine.values(), *crossing]), index.sources)
+    if progress:
+        progress(stage, total, total)
+    result = read_report(_report(shapes, [*mine.values(), *checked]), index.sources)
     result.verdicts = mine
     return result
 
@@ -184,18 +200,24 @@ def _workers(workers: int | None) -> int:
     return workers if workers is not None else len(os.sched_getaffinity(0))
 
 
-def _index(dataset: Dataset) -> _Index:
+def _index(dataset: Dataset | MappedGraphs) -> _Index:
     index = _Index()
     identifiers = []
-    for subject, predicate, obj, context in dataset.quads((None, None, None, None)):
+    if isinstance(dataset, MappedGraphs):  # every graph is named: its lists are the statements, not copied
+        index.sources.graphs_of = index.stated_in
+        quads = (quad for name, triples in dataset.items() for quad in _with_name(name, triples, index))
+    else:
+        quads = dataset.quads((None, None, None, None))
+    for subject, predicate, obj, context in quads:
         name = getattr(context, "identifier", context)
         triple = (subject, predicate, obj)
-        index.statements[name].append(triple)
+        if not isinstance(dataset, MappedGraphs):
+            index.statements[name].append(triple)
+            if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
+                index.sources.graphs_of[subject].add(name)
         index.stated_in[subject].add(name)
-        if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
-            index.sources.graphs_of[subject].add(name)
-            if predicate == DCTERMS.identifier:
-                identifiers.append((name, subject, str(obj)))
+        if predicate == DCTERMS.identifier and name is not None and name != DATASET_DEFAULT_GRAPH_ID:
+            identifiers.append((name, subject, str(obj)))
         if predicate in CONTEXT_PREDICATES:
             index.context[subject].append(triple)
         elif predicate == RDFS.subClassOf:
@@ -206,19 +228,30 @@ def _index(dataset: Dataset) -> _Index:
     return index
 
 
-def _parts(index: _Index) -> tuple[list[Part], list[Part]]:
-    """Return the part of every graph stating nodes of its own, and the nodes several graphs state in chunks."""
-    crossing = {subject for subject, graphs in index.stated_in.items() if len(graphs) > 1}
-    graph_parts, shared = [], defaultdict(set)
-    for name, triples in index.statements.items():
-        own = []
+def _with_name(name: Node, triples: list[Triple], index: _Index) -> Iterator[tuple[Node, Node, Node, Node]]:
+    index.statements[name] = triples
+    for subject, predicate, obj in triples:
+        yield subject, predicate, obj, name
+
+
+def _shared_statements(index: _Index, crossing: set[Node]) -> dict[Node, set[Triple]]:
+    """Return every statement about a node several graphs state, by node."""
+    shared = defaultdict(set)
+    for triples in index.statements.values():
         for triple in triples:
-            (shared[triple[0]].add(triple) if triple[0] in crossing else own.append(triple))
+            if triple[0] in crossing:
+                shared[triple[0]].add(triple)
+    return shared
+
+
+def _graph_parts(index: _Index, crossing: set[Node]) -> Iterator[Part]:
+    """Yield the part of each graph: the nodes it alone states, with their statements and context."""
+    for name, triples in index.statements.items():
+        own = [triple for triple in triples if triple[0] not in crossing]
         part = _part(name, {t[0] for t in own}, own, index)
-        if part.targeted:  # a graph no shape targets (the ontology's, the shapes') has nothing to check
+        if part.targeted:
             part.digest = _digest(part)
-            graph_parts.append(part)
-    return graph_parts, list(_chunks(shared, index))
+        yield part
 
 
 def _part(graph: Node | None, nodes: set[Node], triples: Iterable[Triple], index: _Index) -> Part:
@@ -265,29 +298,54 @@ def _digest(part: Part) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-def _check(parts: list[Part], shapes: Graph, workers: int) -> Iterator[tuple[int, Verdict]]:
-    """Check parts in batches, over `workers` processes; yield (number of the part in `parts`, its verdict)."""
-    batches = list(_batches(parts))
-    if workers <= 1 or len(batches) <= 1:
-        for batch in batches:
-            yield from check_batch(batch, shapes)
+def _check(parts: Iterable[Part], shapes: Graph, workers: int) -> Iterator[tuple[Part, Verdict]]:
+    """Check parts in batches, over `workers` processes; yield each part with its verdict.
+
+    Parts are read from `parts` as batches are handed out, with at most two batches a worker waiting, so only
+    the parts being checked are in memory.
+    """
+    batches = _batches(parts)
+    first = list(itertools.islice(batches, 2))
+    if workers <= 1 or len(first) <= 1:
+        for batch in itertools.chain(first, batches):
+            yield from _verdicts(batch, check_batch(_payload(batch), shapes))
         return
     context = get_context("spawn")  # not fork: the calling process may run threads (progress bars, Dask's)
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(batches)),
+        max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
         initargs=(tuple(shapes), tuple(shapes.namespaces())),
     ) as pool:
-        futures = [pool.submit(check_batch, batch) for batch in batches]
-        for future in as_completed(futures):
-            yield from future.result()
+        pending = {}
+        for batch in itertools.chain(first, batches):
+            pending[pool.submit(check_batch, _payload(batch))] = batch
+            while len(pending) >= 2 * workers:
+                yield from _finished(pending)
+        while pending:
+            yield from _finished(pending)
 
 
-def _batches(parts: list[Part]) -> Iterator[list[tuple[int, set[Node], set[Triple]]]]:
+def _finished(pending: dict) -> Iterator[tuple[Part, Verdict]]:
+    """Wait for one or more batches of `pending` to be checked; yield their parts' verdicts."""
+    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for future in finished:
+        yield from _verdicts(pending.pop(future), future.result())
+
+
+def _verdicts(batch: list[Part], results: list) -> Iterator[tuple[Part, Verdict]]:
+    for number, verdict in results:
+        yield batch[number], verdict
+
+
+def _payload(batch: list[Part]) -> list[tuple[int, set[Node], set[Triple]]]:
+    return [(number, part.nodes, part.triples) for number, part in enumerate(batch)]
+
+
+def _batches(parts: Iterable[Part]) -> Iterator[list[Part]]:
     batch, size = [], 0
-    for number, part in enumerate(parts):
-        batch.append((number, part.nodes, part.triples))
+    for part in parts:
+        batch.append(part)
         size += len(part.triples)
         if size >= BATCH_TRIPLES:
             yield batch
