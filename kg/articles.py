@@ -49,7 +49,7 @@ _SENTENCE_END = re.compile(r"[.!?:;,][\"”’']?$")
 _CAPTION = re.compile(r"(FILE PHOTO|\bPHOTO\s*/|\bPhoto\s*:|\(Photo\b|Getty Images|\bAA Photo\b)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """A cleaned article: its body text and what is known about it."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,7 +62,10 @@ def extract_on_dask(
     parts = bag.map_partitions(extract_partition, settings["SPACY_MODEL"], settings["BASE_IRI"]).to_delayed()
     chunks = [articles[i : i + PARTITION_SIZE] for i in range(0, len(articles), PARTITION_SIZE)]  # as the bag's
     results: list[list] = [[] for _ in chunks]
-    with _client(address) as client:
+    with _client(address) as client, warnings.catch_warnings():
+        # The article texts are the graph's data and must reach the workers once either way; Dask's advice to
+        # load them on the workers would need the files there too, which a remote cluster does not have.
+        warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
         futures = client.compute(parts)
         position = {future.key: index for index, future in enumerate(futures)}
         done = 0
@@ -133,7 +137,9 @@ def _client(address: str) -> Iterator:
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,  # no fixed port: several builds may share a machine
-        silence_logs=logging.ERROR,
+        # a worker whose scheduler closed first logs a heartbeat traceback at ERROR; failures reach the build
+        # through the futures, named by article
+        silence_logs=logging.CRITICAL,
     )
     with cluster, Client(cluster) as client:
         yield client

@@ -48,10 +48,20 @@ def new_dataset() -> Dataset:
 
 
 class GraphStatements(list):
-    """The statements of one graph, in the order they were added; filled like an rdflib Graph (`add`)."""
+    """The statements of one graph, in the order they were added; filled like an rdflib Graph (`add`).
+
+    Equal terms are kept as one object across the graphs of a build (`terms`): rdflib makes a new URIRef at every
+    `DIP.x`, and the same IRIs and labels recur in thousands of graphs.
+    """
+
+    def __init__(self, terms: dict[Node, Node]) -> None:
+        super().__init__()
+        self._terms = terms
 
     def add(self, triple: Triple) -> None:
-        self.append(triple)
+        intern = self._terms.setdefault
+        subject, predicate, obj = triple
+        self.append((intern(subject, subject), intern(predicate, predicate), intern(obj, obj)))
 
 
 class MappedGraphs:
@@ -60,11 +70,15 @@ class MappedGraphs:
     def __init__(self) -> None:
         self._graphs: dict[URIRef, GraphStatements] = {}
         self._distinct: set[URIRef] = set()  # graphs known to hold each statement once
+        self._terms: dict[Node, Node] = {}
 
     def graph(self, name: URIRef) -> GraphStatements:
         """Return the statements of graph `name`, to read or to `add` to (a new graph comes last)."""
         self._distinct.discard(name)
-        return self._graphs.setdefault(name, GraphStatements())
+        statements = self._graphs.get(name)
+        if statements is None:
+            statements = self._graphs[name] = GraphStatements(self._terms)
+        return statements
 
     def names(self) -> list[URIRef]:
         return list(self._graphs)

@@ -199,7 +199,7 @@ def publish_atomically(
 ) -> Path:
     """Write store, dumps and manifest for `dataset` (and the articles held back from it) and make it current;
     `dataset` is an rdflib Dataset or an N-Quads file (see `write_nquads`); `extra` writes whatever else the
-    release keeps into its folder before the swap."""
+    release keeps into its folder first (so its caller can let go of that memory before the store is made)."""
     releases = data_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     _remove_stale_tmp(releases)
@@ -209,9 +209,9 @@ def publish_atomically(
         raise PublishError(f"release {final} already exists; builds need distinct ids")
     try:
         tmp.mkdir()
-        write_release(tmp, build_id, dataset, report, report_text, prefixes or {}, base, held_back, progress)
         if extra is not None:
             extra(tmp)
+        write_release(tmp, build_id, dataset, report, report_text, prefixes or {}, base, held_back, progress)
         os.rename(tmp, final)
     except OSError as error:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -31,7 +31,7 @@ EVENT_KINDS = EVENT_CLASSES
 Precision = Literal["day", "month", "year"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A stretch of the cleaned article text."""
 
@@ -40,7 +40,7 @@ class Span:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimeValue:
     """A date at the precision the text supports: 2024-08-27, 2024-08 or 2024."""
 
@@ -49,7 +49,7 @@ class TimeValue:
     text: str | None = None  # the temporal expression as written ("on Tuesday")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """Something an article names; `key` is `{kind-segment}/{slug}`, e.g. `person/hakan-fidan`."""
 
@@ -61,7 +61,7 @@ class Entity:
     alt_labels: tuple[str, ...] = ()  # other names of an entity the reference data does not know
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One place where an article names an entity."""
 
@@ -69,7 +69,7 @@ class Mention:
     span: Span
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     """A happening an article reports."""
 
@@ -92,7 +92,7 @@ class Event:
     date_basis: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Quote:
     """Words an article puts in quotation marks and attributes to a speaker."""
 
@@ -103,7 +103,7 @@ class Quote:
     co_speakers: list[str] = field(default_factory=list)  # others speaking with `speaker` ("both sides hailed")
 
 
-@dataclass
+@dataclass(slots=True)
 class Relation:
     """A lasting state between two countries: alliance, border closed, …"""
 
@@ -115,7 +115,7 @@ class Relation:
     wording: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Extraction:
     """Everything one extractor found in one article."""
 
