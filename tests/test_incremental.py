@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from kg import config
 from kg.build import run_build
 from kg.cli import main
 from kg.errors import KGError
-from kg.incremental import CACHE, read_cache, run_add, run_remove
+from kg.incremental import CACHE, CACHE_VERSION, INDEX, read_cache, run_add, run_remove
 from kg.publish import current_release
 from tests.conftest import SEEDS
 
@@ -126,3 +127,18 @@ def test_a_release_without_kept_extractions_asks_for_one_build(grown, tmp_path):
     shutil.rmtree(live / CACHE)
     with pytest.raises(KGError, match="keeps no extractions"):
         run_add([SEED_FILES[0]], settings(copy))
+
+
+def test_a_release_keeping_extractions_of_another_format_asks_for_one_build(grown, tmp_path):
+    """A release whose kept extractions another version of the program wrote is never unpickled, and nothing changes."""
+    data, _ = grown
+    copy = tmp_path / "copy"
+    shutil.copytree(data, copy, symlinks=True)
+    live = current_release(copy)
+    index_file = live / CACHE / INDEX
+    index = json.loads(index_file.read_text("utf-8"))
+    index["version"] = CACHE_VERSION - 1
+    index_file.write_text(json.dumps(index), "utf-8")
+    with pytest.raises(KGError, match="extractions of another format; run `kg build` once"):
+        run_add([SEED_FILES[0]], settings(copy))
+    assert current_release(copy) == live

@@ -12,7 +12,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from kg.articles import Article
 from kg.extract.model import Entity, Event, Extraction, Mention, Quote, Relation, Span, TimeValue
 from kg.ids import DIP, DIPST
-from kg.mapping import Mapper
+from kg.mapping import MappedGraphs, Mapper
 from kg.reference import load_reference
 from kg.terms import PREFIXES
 from kg.validate import validate
@@ -400,3 +400,18 @@ def test_the_mapper_mints_iris_under_its_base():
     assert Mapper("https://example.org/other").entity_iri("person/ana-ruiz") == URIRef(
         "https://example.org/other/id/person/ana-ruiz"
     )
+
+
+def test_mapped_graphs_keep_equal_terms_as_one_object_and_each_statement_once():
+    graphs = MappedGraphs()
+    one, two = URIRef("https://example.org/graph/one"), URIRef("https://example.org/graph/two")
+    report = URIRef("https://example.org/id/report/r1")
+    graphs.graph(one).add((URIRef(str(report)), DIP.evidenceText, Literal("Talks were held.")))
+    graphs.graph(one).add((URIRef(str(report)), DIP.evidenceText, Literal("Talks were held.")))
+    graphs.graph(two).add((URIRef(str(report)), DIP.evidenceText, Literal("Talks were held.")))
+    (first,) = dict(graphs.items())[one]
+    (second,) = dict(graphs.items())[two]
+    assert first == second == (report, DIP.evidenceText, Literal("Talks were held."))
+    assert all(a is b for a, b in zip(first, second, strict=True))  # DIP.x makes a new URIRef each time
+    assert len(graphs) == 2
+    assert sorted(graphs.names()) == [one, two]
