@@ -270,7 +270,7 @@ def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None, e
 
 def _keep(folder: Path, extractions: list[Extraction], outcome: BuildOutcome) -> None:
     """Keep the extractions and validation verdicts in the release being written, for `kg add` and `kg remove`;
-    the extractions are then let go (`extractions` is emptied): 10,000 articles' take ~300 MB the store needs next."""
+    then `extractions` is emptied: at 10,000 articles they hold ~300 MB that the store needs next."""
     write_cache(folder, extractions)
     extractions.clear()
     write_verdicts(folder, outcome.validation)

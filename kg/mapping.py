@@ -63,6 +63,10 @@ class GraphStatements(list):
         subject, predicate, obj = triple
         self.append((intern(subject, subject), intern(predicate, predicate), intern(obj, obj)))
 
+    def extend(self, triples: Iterable[Triple]) -> None:
+        for triple in triples:
+            self.add(triple)
+
 
 class MappedGraphs:
     """The named graphs of a build as lists of triples, each triple once per graph, graphs in the order made."""
@@ -125,15 +129,11 @@ class Mapper:
     def __init__(self, base: str):
         self.iris = IRIs(base)
         self._labelled: dict = {}  # what the reference names: a named happening keeps its name, not a kind's
-        self._entities: dict[str, URIRef] = {}  # one IRI object per entity, however many graphs name it
 
     def entity_iri(self, key: str) -> URIRef:
         """Return the IRI of an entity key such as `person/hakan-fidan`."""
-        iri = self._entities.get(key)
-        if iri is None:
-            kind, _, slug = key.partition("/")
-            iri = self._entities[key] = self.iris.entity(kind, slug)
-        return iri
+        kind, _, slug = key.partition("/")
+        return self.iris.entity(kind, slug)
 
     def graphs(
         self,
