@@ -253,7 +253,7 @@ def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None, e
         if settings["STORE"] == "sparql":  # into the store first: a failure there leaves both releases as they were
             from kg.store.remote import publish_dataset
 
-            publish_dataset(settings, outcome.build.identifier, statements)
+            publish_dataset(settings, outcome.build.identifier, statements.quads)
         outcome.release = publish_atomically(
             data_dir,
             outcome.build.identifier,

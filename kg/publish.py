@@ -15,16 +15,20 @@ SHACL results, each linked by prov:wasDerivedFrom to its article).
 
 Everything is written under `releases/.tmp-<build-id>` first, so a failed or
 interrupted build never touches the live release; what an interrupted build leaves
-(`releases/.tmp-*`, a `.current-<build-id>` link made for the swap, a `.statements-<build-id>.nq`
-file) is removed by the next.
+(`releases/.tmp-*`, a `.current-<build-id>` link made for the swap, the `.statements-<build-id>.nq` and `.nt`
+files) is removed by the next.
 
-Publishing streams: the statements reach the store as an N-Quads file written one graph at a time
-(`write_nquads`), the union-store is filled from the named store piece by piece,
-and every dump is written from a store on disk; no stage holds a second copy of the graph in memory.
+Publishing streams: the statements reach the store as an N-Quads file written one graph at a time, with an
+N-Triples twin of the same statements without their graphs (`write_nquads`); the store is loaded from the one
+and the union-store from the other, piece by piece. The dumps of named graphs are the statements file
+re-serialised by pyoxigraph's streaming parser and writers, the N-Triples union dump comes from the union-store,
+and the Turtle union dump is re-serialised from it: a `Store.dump` looks up every term of every statement in
+RocksDB, three to four times slower than reading a file. No stage holds a second copy of the graph in memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import itertools
@@ -68,6 +72,15 @@ class DumpFormat:
     named_graphs: bool
 
 
+@dataclass(frozen=True)
+class Statements:
+    """The statements of a release in two files: N-Quads with their graphs, N-Triples without (a triple that
+    several graphs state is there once per graph; the union-store keeps it once)."""
+
+    quads: Path
+    triples: Path
+
+
 DUMP_FORMATS = (
     DumpFormat("kg.trig", ox.RdfFormat.TRIG, "application/trig", "TriG", True),
     DumpFormat("kg.nq", ox.RdfFormat.N_QUADS, "application/n-quads", "N-Quads", True),
@@ -82,7 +95,7 @@ HELD_BACK_REPORT = "held-back.ttl"
 MANIFEST = "manifest.json"
 STORE = "store"
 UNION_STORE = "union-store"
-STATEMENTS = ".statements-{build}.nq"
+STATEMENTS = ".statements-{build}"
 # Statements parsed and written to a store at a time: pyoxigraph's bulk_load buffers up to a million quads per
 # thread (1 GB at 1.1M quads); pieces of 100,000 held 190 MB, pieces of this size ~60 MB, and load as fast.
 LOAD_PIECE = 25_000
@@ -150,45 +163,66 @@ def current_release(data_dir: Path) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
-def write_nquads(statements: Dataset | MappedGraphs | Iterable[Graph], path: Path) -> Path:
-    """Write a dataset, or named graphs, to `path` as N-Quads one graph at a time; return `path`.
+def write_nquads(
+    statements: Dataset | MappedGraphs | Iterable[Graph], path: Path, triples: Path | None = None
+) -> Path:
+    """Write a dataset, or named graphs, to `path` as N-Quads one graph at a time; return `path`. With `triples`,
+    write the same statements without their graphs there as N-Triples too.
 
     Each statement is written as rdflib's N-Triples serialiser writes it (`_nt_row`), with its graph's name
     before the final dot: N-Quads is one statement a line, so the graphs concatenate, and only one graph's
-    text is in memory at a time.
+    text is in memory at a time. A graph's statements about one subject are written together, so the dumps
+    re-serialised from this file say each subject once per graph.
     """
     if isinstance(statements, MappedGraphs):
         graphs = statements.items()
     else:
         graphs = ((g.identifier, g) for g in (statements.graphs() if isinstance(statements, Dataset) else statements))
-    with path.open("w", encoding="utf-8", newline="\n") as stream:
-        for identifier, triples in graphs:
+    with contextlib.ExitStack() as files:
+        stream = files.enter_context(path.open("w", encoding="utf-8", newline="\n"))
+        twin = files.enter_context(triples.open("w", encoding="utf-8", newline="\n")) if triples else None
+        for identifier, graph in graphs:
             name = "" if identifier == DATASET_DEFAULT_GRAPH_ID else identifier.n3() + " "
-            stream.writelines(_nt_row(triple)[:-2] + name + ".\n" for triple in triples)
+            rows = [_nt_row(triple) for triple in _by_subject(graph)]
+            stream.writelines(row[:-2] + name + ".\n" for row in rows)
+            if twin is not None:
+                twin.writelines(rows)
     return path
 
 
+def write_statements(dataset: Dataset | MappedGraphs, quads: Path) -> Statements:
+    """Write the statements of a release to `quads` (N-Quads) and its `.nt` twin (see `Statements`)."""
+    statements = Statements(quads, quads.with_suffix(".nt"))
+    write_nquads(dataset, statements.quads, statements.triples)
+    return statements
+
+
 @contextmanager
-def statements_file(data_dir: Path, build_id: str, dataset: Dataset | MappedGraphs) -> Iterator[Path]:
-    """Write the statements of a release to an N-Quads file in the data folder, removed when done."""
-    path = data_dir / STATEMENTS.format(build=build_id)
+def statements_file(data_dir: Path, build_id: str, dataset: Dataset | MappedGraphs) -> Iterator[Statements]:
+    """Write the statements of a release to files in the data folder (see `Statements`), removed when done."""
+    path = data_dir / (STATEMENTS.format(build=build_id) + ".nq")
     try:
-        write_nquads(dataset, path)
+        statements = write_statements(dataset, path)
     except OSError as error:
-        path.unlink(missing_ok=True)
+        _remove_statements(Statements(path, path.with_suffix(".nt")))
         raise PublishError(
             f"cannot write the statements of the release: {_reason(error)}; nothing was published"
         ) from None
     try:
-        yield path
+        yield statements
     finally:
-        path.unlink(missing_ok=True)
+        _remove_statements(statements)
+
+
+def _remove_statements(statements: Statements) -> None:
+    statements.quads.unlink(missing_ok=True)
+    statements.triples.unlink(missing_ok=True)
 
 
 def publish_atomically(
     data_dir: Path,
     build_id: str,
-    dataset: Dataset | Path,
+    dataset: Dataset | Statements,
     report: Graph,
     report_text: str,
     prefixes: dict[str, str] | None = None,
@@ -198,7 +232,7 @@ def publish_atomically(
     progress: Progress | None = None,
 ) -> Path:
     """Write store, dumps and manifest for `dataset` (and the articles held back from it) and make it current;
-    `dataset` is an rdflib Dataset or an N-Quads file (see `write_nquads`); `extra` writes whatever else the
+    `dataset` is an rdflib Dataset or the statements files of one (see `Statements`); `extra` writes whatever else the
     release keeps into its folder first (so its caller can let go of that memory before the store is made)."""
     releases = data_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
@@ -231,7 +265,7 @@ def write_failed_report(
     folder = data_dir / "failed" / build_id
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        report.serialize(folder / REPORT_FILE, format="turtle")
+        write_turtle(report, folder / REPORT_FILE)
         (folder / REPORT_TEXT).write_text(report_text, encoding="utf-8")
         write_held_back(folder, held_back)
     except OSError as error:
@@ -245,7 +279,7 @@ def remove_leftovers(data_dir: Path) -> None:
     for link in data_dir.glob(".current-*"):
         if link.is_symlink():
             link.unlink()
-    for statements in data_dir.glob(STATEMENTS.format(build="*")):
+    for statements in data_dir.glob(STATEMENTS.format(build="*") + ".n[qt]"):
         statements.unlink(missing_ok=True)
     releases = data_dir / "releases"
     if releases.is_dir():
@@ -265,13 +299,13 @@ def write_held_back(folder: Path, held_back: HeldBack | None) -> None:
     if not held_back:
         return
     (folder / HELD_BACK_TEXT).write_text(held_back.text(), encoding="utf-8")
-    held_back.report.serialize(folder / HELD_BACK_REPORT, format="turtle")
+    write_turtle(held_back.report, folder / HELD_BACK_REPORT)
 
 
 def write_release(
     folder: Path,
     build_id: str,
-    dataset: Dataset | Path,
+    dataset: Dataset | Statements,
     report: Graph,
     report_text: str,
     prefixes: dict[str, str],
@@ -279,27 +313,30 @@ def write_release(
     held_back: HeldBack | None = None,
     progress: Progress | None = None,
 ) -> None:
-    """Fill `folder` with the store and every dump of `dataset` (a Dataset or an N-Quads file), and list the
-    articles held back from it."""
+    """Fill `folder` with the store and every dump of `dataset` (a Dataset or its statements files), and list
+    the articles held back from it."""
     steps = len(DUMP_FORMATS) + 3
     if progress:
         progress("publishing", 0, steps)
+    statements = dataset if isinstance(dataset, Statements) else write_statements(dataset, folder / "statements.nq")
     store = ox.Store(str(folder / STORE))
-    if isinstance(dataset, Path):
-        load_in_pieces(store, dataset, ox.RdfFormat.N_QUADS)
-    else:
-        statements = write_nquads(dataset, folder / "statements.nq")
-        load_in_pieces(store, statements, ox.RdfFormat.N_QUADS)
-        statements.unlink()
-    union = write_union_store(store, folder / UNION_STORE)
+    load_in_pieces(store, statements.quads, ox.RdfFormat.N_QUADS)
+    union = write_union_store(statements.triples, folder / UNION_STORE)
     if progress:
         progress("publishing", 2, steps)
     dumps = folder / "dumps"
     dumps.mkdir()
     counts = write_dumps(
-        store, union, dumps, prefixes, lambda done: progress and progress("publishing", 2 + done, steps)
+        store,
+        union,
+        dumps,
+        prefixes,
+        lambda done: progress and progress("publishing", 2 + done, steps),
+        statements=statements.quads,
     )
-    report.serialize(dumps / REPORT_FILE, format="turtle")
+    if not isinstance(dataset, Statements):
+        _remove_statements(statements)
+    write_turtle(report, dumps / REPORT_FILE)
     (dumps / REPORT_TEXT).write_text(report_text, encoding="utf-8")
     write_held_back(dumps, held_back)
     manifest = build_manifest(build_id, store, dumps, counts)
@@ -313,19 +350,17 @@ def write_release(
         progress("publishing", steps, steps)
 
 
-def write_union_store(store: ox.Store, path: Path) -> ox.Store:
-    """Write the union of the graphs of `store`, each triple once, to an on-disk store that every query worker
+def write_union_store(triples: Path, path: Path) -> ox.Store:
+    """Write the union of the graphs of a release, each triple once, to an on-disk store that every query worker
     opens read-only, and return it.
 
-    Every statement is copied into the default graph of the new store LOAD_PIECE at a time, and the store, a
-    set, keeps each triple once. (A SPARQL CONSTRUCT of the union, serialised to a file, took as long and held
-    its whole result in memory: +350 MB at 650,000 statements.)
+    The store is loaded from the statements without their graphs (`Statements.triples`), LOAD_PIECE at a time,
+    and, a set, keeps each triple once. (Copying the named store's statements took twice as long, most of it
+    looking up their terms; a SPARQL CONSTRUCT of the union held its whole result in memory: +350 MB at
+    650,000 statements.)
     """
     union = ox.Store(str(path))
-    statements = store.quads_for_pattern(None, None, None, None)
-    while piece := [ox.Quad(q.subject, q.predicate, q.object) for q in itertools.islice(statements, LOAD_PIECE)]:
-        union.bulk_extend(piece)
-    union.flush()
+    load_in_pieces(union, triples, ox.RdfFormat.N_TRIPLES)
     return union
 
 
@@ -347,30 +382,72 @@ def write_dumps(
     folder: Path,
     prefixes: dict[str, str],
     written: Callable[[int], object] | None = None,
+    statements: Path | None = None,
 ) -> dict[str, int]:
-    """Write every dump format (the named graphs from `store`, the union formats from `union`) and its gzip
-    twin; return the statement count of each file.
+    """Write every dump format (the named graphs from `statements`, an N-Quads file of exactly the statements of
+    `store`, or from `store` itself; the union formats from `union`) and its gzip twin; return the statement
+    count of each file.
 
-    Each file is compressed on a second thread while the next is written (zlib and pyoxigraph's writers both
-    run without Python's lock).
+    A file is read by a streaming parser and written by a streaming writer where one can be: `Store.dump` looks
+    up every term of every statement, and took 3-4 times as long (TriG of 10,000 articles: 24 s against 6 s).
+    So the Turtle union dump is re-serialised from the N-Triples one. Each file is compressed on a second
+    thread while the next is written (zlib and pyoxigraph's writers both run without Python's lock).
     """
-    counts = {}
     sizes = {True: len(store), False: len(union)}
+    sources: dict[bool, Path | None] = {True: statements, False: None}
+    written_files: dict[str, int] = {}
     with ThreadPoolExecutor(max_workers=1) as compressing:
         compressed = []
-        for fmt in DUMP_FORMATS:
+        for fmt in sorted(DUMP_FORMATS, key=_writing_order):
             path = folder / fmt.filename
-            if fmt.named_graphs:
+            source = sources[fmt.named_graphs]
+            if source is not None:
+                parsed = ox.parse(path=str(source), format=_format_of(source))
+                ox.serialize(parsed, str(path), fmt.rdf_format, prefixes=_prefixes_for(fmt.rdf_format, prefixes))
+            elif fmt.named_graphs:
                 store.dump(str(path), fmt.rdf_format, prefixes=prefixes)
             else:
                 union.dump(str(path), fmt.rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-            counts[fmt.filename] = sizes[fmt.named_graphs]
+                if fmt.rdf_format == ox.RdfFormat.N_TRIPLES:
+                    sources[False] = path  # the union's other formats are read from this file
+            written_files[fmt.filename] = sizes[fmt.named_graphs]
             compressed.append(compressing.submit(_gzip, path))
             if written:
-                written(len(counts))
+                written(len(written_files))
         for done in compressed:
             done.result()
-    return counts
+    return {fmt.filename: written_files[fmt.filename] for fmt in DUMP_FORMATS}
+
+
+def _writing_order(fmt: DumpFormat) -> tuple[bool, bool]:
+    """Named-graph formats first, then the union's N-Triples, from which the union's other formats are made."""
+    return (not fmt.named_graphs, fmt.rdf_format != ox.RdfFormat.N_TRIPLES)
+
+
+def _format_of(path: Path) -> ox.RdfFormat:
+    return ox.RdfFormat.N_QUADS if path.suffix == ".nq" else ox.RdfFormat.N_TRIPLES
+
+
+def _prefixes_for(rdf_format: ox.RdfFormat, prefixes: dict[str, str]) -> dict[str, str] | None:
+    """Return the prefixes a writer of `rdf_format` takes (the line-based formats take none)."""
+    return None if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES) else prefixes
+
+
+def _by_subject(triples: Iterable[tuple]) -> list[tuple]:
+    """Return `triples` with those of one subject together, subjects in the order they first come."""
+    groups: dict = {}
+    for triple in triples:
+        groups.setdefault(triple[0], []).append(triple)
+    return [triple for group in groups.values() for triple in group]
+
+
+def write_turtle(graph: Graph, path: Path) -> None:
+    """Write an rdflib graph as Turtle with the prefixes it uses, through pyoxigraph's writer: rdflib's Turtle
+    serialiser took 15 s for the 300,000 statements of a validation report with 35,000 warnings."""
+    ordered = sorted(graph, key=lambda triple: str(triple[1]))  # by predicate within each subject, below
+    rows = "".join(_nt_row(triple) for triple in _by_subject(ordered))
+    prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix and f"<{ns}" in rows}
+    ox.serialize(ox.parse(rows, format=ox.RdfFormat.N_TRIPLES), str(path), ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def build_manifest(build_id: str, store: ox.Store, folder: Path, counts: dict[str, int]) -> dict:

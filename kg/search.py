@@ -12,6 +12,7 @@ after publishing and the server opens it read-only.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 import unicodedata
@@ -26,6 +27,7 @@ from kg.ids import DEFAULT_BASE, DIP
 
 INDEX_FILE = "search.sqlite"
 SCHEMA_VERSION = 1
+INSERT_PIECE = 10_000  # resources written by one executemany
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -104,6 +106,8 @@ class Results:
 
 def fold(text: str) -> str:
     """Return `text` in the form names are compared in: no accents, no case, `ı` → `i`."""
+    if text.isascii():  # nothing to decompose (most names and all of most articles' text)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -124,16 +128,17 @@ def build_index(store: ox.Store, path: Path, base: str = DEFAULT_BASE) -> int:
     try:
         _create(connection)
         count = 0
-        for resource_id, resource in enumerate(_resources(store, base), start=1):
-            connection.execute(
+        resources = enumerate(_resources(store, base), start=1)
+        while piece := list(itertools.islice(resources, INSERT_PIECE)):  # one statement call per piece, not per row
+            connection.executemany(
                 "INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (resource_id, resource.iri, resource.label, resource.type, resource.family, *resource.rest),
+                [(i, r.iri, r.label, r.type, r.family, *r.rest) for i, r in piece],
             )
             connection.executemany(
                 "INSERT INTO name (resource, text, folded, match, lang) VALUES (?, ?, ?, ?, ?)",
-                [(resource_id, text, fold(text), match, lang) for text, match, lang in resource.names],
+                [(i, text, fold(text), match, lang) for i, r in piece for text, match, lang in r.names],
             )
-            count += 1
+            count += len(piece)
         connection.execute("INSERT INTO name_fts(name_fts) VALUES ('optimize')")
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.commit()

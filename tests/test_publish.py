@@ -164,12 +164,12 @@ def test_write_nquads_takes_named_graphs_one_by_one(tmp_path):
     assert {g.value for g in store.named_graphs()} == {f"{BASE}graph/reference", f"{BASE}graph/article/a1"}
 
 
-def test_a_release_published_from_an_nquads_file_is_the_release_of_its_dataset(tmp_path):
+def test_a_release_published_from_statements_files_is_the_release_of_its_dataset(tmp_path):
     build = "20260101T000000000000Z"
     from_dataset = publish_atomically(tmp_path / "one", build, small_dataset(), Graph(), "conforms")
-    statements = publish.write_nquads(small_dataset(), tmp_path / "statements.nq")
+    statements = publish.write_statements(small_dataset(), tmp_path / "statements.nq")
     from_file = publish_atomically(tmp_path / "two", build, statements, Graph(), "conforms")
-    assert statements.exists()  # the caller's file: the caller removes it
+    assert statements.quads.exists() and statements.triples.exists()  # the caller's files: the caller removes them
     manifests = [json.loads((f / "dumps" / "manifest.json").read_text()) for f in (from_dataset, from_file)]
     voids = [Graph().parse(f / "dumps" / "void.ttl") for f in (from_dataset, from_file)]
     assert isomorphic(*voids)  # its partitions are blank nodes, written in any order: compared as graphs
@@ -197,20 +197,21 @@ def test_the_manifest_counts_the_statements_of_each_graph(tmp_path):
 
 
 def test_the_statements_file_of_a_build_is_removed_after_publishing_or_failing(tmp_path):
-    with publish.statements_file(tmp_path, "b1", small_dataset()) as path:
-        assert path.name == ".statements-b1.nq"
-        publish_atomically(tmp_path, "b1", path, Graph(), "conforms")
-    assert not path.exists()
+    with publish.statements_file(tmp_path, "b1", small_dataset()) as statements:
+        assert (statements.quads.name, statements.triples.name) == (".statements-b1.nq", ".statements-b1.nt")
+        publish_atomically(tmp_path, "b1", statements, Graph(), "conforms")
+    assert not statements.quads.exists() and not statements.triples.exists()
     with pytest.raises(PublishError, match="already exists"), publish.statements_file(tmp_path, "b1", small_dataset()):
-        publish_atomically(tmp_path, "b1", path, Graph(), "conforms")
-    assert not path.exists()
+        publish_atomically(tmp_path, "b1", statements, Graph(), "conforms")
+    assert not statements.quads.exists() and not statements.triples.exists()
 
 
 def test_a_statements_file_left_by_a_killed_build_is_removed_by_the_next(tmp_path):
-    left = tmp_path / ".statements-b0.nq"
-    left.write_bytes(b"")
+    left = [tmp_path / ".statements-b0.nq", tmp_path / ".statements-b0.nt"]
+    for path in left:
+        path.write_bytes(b"")
     publish.remove_leftovers(tmp_path)
-    assert not left.exists()
+    assert not any(path.exists() for path in left)
 
 
 def test_a_statements_file_that_cannot_be_written_is_a_publish_error_naming_it(tmp_path):
