@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from kg.extract.entities import Found
 from kg.extract.labels import event_label
 from kg.extract.model import Entity, Event, Mention, Relation, Span
+from kg.extract.pipeline import text_of
 from kg.extract.sentences import Sentence
 from kg.reference import Gazetteer
 
@@ -77,7 +78,7 @@ def named_borders(doc: Doc, found: list[Found]) -> list[tuple[tuple[str, str], S
             end = max(t.idx + len(t) for t in between[0].subtree)
         states = sorted({m.key for m in found if m.kind == "Country" and start <= m.start and m.end <= end})
         if len(states) == 2:
-            words = doc.text[start:end]
+            words = text_of(doc)[start:end]
             out.append(((states[0], states[1]), Span(start, end, words)))
     return out
 

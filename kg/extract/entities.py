@@ -27,6 +27,7 @@ from spacy.util import filter_spans
 from kg.extract import lexicon, names
 from kg.extract.datelines import Dateline
 from kg.extract.model import Entity
+from kg.extract.pipeline import text_of
 from kg.ids import slugify
 from kg.reference import Gazetteer, fold
 
@@ -72,7 +73,7 @@ class EntityFinder:
         self, doc: Doc, published: dt.date | None, dateline: Dateline | None = None
     ) -> tuple[list[Found], dict[str, Entity]]:
         """Return the mentions of `doc` in text order and the entities they name."""
-        text = doc.text
+        text = text_of(doc)
         every = [Span(doc, s, e, label=m) for m, s, e in self._matches(doc)]
         spans = filter_spans(every)
         found: list[Found] = []
@@ -117,7 +118,7 @@ class EntityFinder:
     ) -> list[Found]:
         """Return mentions of the names the NER finds outside every reference mention and `skip`, as new entities."""
         proposals = names.propose(doc, [(m.start, m.end) for m in found] + skip)
-        aliases = _bracketed_aliases(doc.text, proposals, found)
+        aliases = _bracketed_aliases(text_of(doc), proposals, found)
         new, mentions = names.new_entities([p for p in proposals if p not in aliases], self.dictionary)
         entities.update(new)
         out = [Found(p.start, p.end, key, entities[key].kind, "ner") for p, key in mentions]
@@ -127,7 +128,7 @@ class EntityFinder:
         """Return the government, ministries and parliament of a state named as such ("the Armenian government",
         "Armenia's foreign ministry", "the Ministry of Foreign Affairs of Armenia"), as organisations of their own."""
         taken = [(m.start, m.end) for m in found]
-        text = doc.text  # built anew on every access
+        text = text_of(doc)
         out = []
         for mention in (m for m in found if m.kind == "Country"):
             named = _body_of(text, mention)

@@ -38,7 +38,7 @@ from spacy.vocab import Vocab
 
 from kg.extract.entities import Found
 from kg.extract.model import Event, Quote, Span
-from kg.extract.pipeline import lemma_as_norm, read_pattern_rows
+from kg.extract.pipeline import lemma_as_norm, read_pattern_rows, sentences_of, text_of
 from kg.reference import fold
 
 SPEECH_FILE = "patterns/speech.jsonl"
@@ -234,7 +234,7 @@ class _Reading:
 
 def find_quotes(doc: Doc, mentions: list[Found], events: list[Event]) -> list[Quote]:
     """Return the quotations of a parsed article with their speakers and the events they were said at."""
-    text = doc.text
+    text = text_of(doc)
     regions = quote_regions(text)
     reading = _read(doc, mentions, regions)
     quotes: list[Quote] = []
@@ -347,7 +347,7 @@ def _personal(subject: Token, reading: _Reading) -> bool:
 
 def _frame(region: QuoteRegion, reading: _Reading) -> tuple[Token | None, list[str]] | None:
     """Return the speech verb framing a quotation and its speakers, or None if nothing frames it."""
-    text = reading.doc.text
+    text = text_of(reading.doc)
     inner = [t for t in _tokens(reading, region.start, region.end) if t.i in reading.quoted]
     if not inner or _is_name(inner):
         return None
@@ -472,7 +472,7 @@ def _breaks(token: Token) -> bool:
 
 def _paragraph_frame(start: int, reading: _Reading) -> tuple[Token | None, list[str]] | None:
     """Frame a paragraph that is a quotation by the paragraph before: its colon, else its last speaker."""
-    text = reading.doc.text
+    text = text_of(reading.doc)
     previous = _previous_paragraph(text, start)
     if previous is None:
         return None
@@ -654,7 +654,7 @@ def _described_as(lemma: str, reading: _Reading) -> list[str]:
 def _named_together(offset: int, kind: str | None, reading: _Reading) -> list[str]:
     """Return the agents a group word before `offset` stands for, from the nearest of four sentences: those named
     together ("Turkey and Armenia"), else the people (or states) it names ("Fidan met Lavrov")."""
-    sentences = [s for s in reading.doc.sents if s.start_char < offset][-4:]
+    sentences = [s for s in sentences_of(reading.doc) if s.start_char < offset][-4:]
     for sentence in reversed(sentences):
         tokens = [t for t in sentence if t.idx < offset and t.i not in reading.quoted]
         for token in reversed([t for t in tokens if t.dep_ == "conj"]):
@@ -721,7 +721,7 @@ def _last_word(event: Event) -> str:
 
 def _quotes(region: QuoteRegion, verb: Token | None, speakers: list[str], said_at, doc: Doc) -> list[Quote]:
     """Return one quote per paragraph of a quotation, each with its evidence sentence(s)."""
-    text = doc.text
+    text = text_of(doc)
     out = []
     for start, end in region.parts:
         words = _clean(text[start:end])
@@ -742,7 +742,7 @@ def _sentence_bounds(doc: Doc, offset: int) -> tuple[int, int]:
     """Return the character bounds of the sentence holding `offset` (`Token.sent` walks the document each call)."""
     bounds = doc.user_data.get("sentence_bounds")
     if bounds is None:
-        bounds = doc.user_data["sentence_bounds"] = [(s.start_char, s.end_char) for s in doc.sents]
+        bounds = doc.user_data["sentence_bounds"] = [(s.start_char, s.end_char) for s in sentences_of(doc)]
     index = bisect_right([end for _, end in bounds], offset)
     return bounds[min(index, len(bounds) - 1)]
 

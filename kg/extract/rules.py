@@ -19,7 +19,7 @@ from kg.extract.happenings import DescribedHappenings
 from kg.extract.links import describe_agreement, happening_mentions
 from kg.extract.model import Entity, Extraction, Mention, Span
 from kg.extract.names import common_word
-from kg.extract.pipeline import load_pipeline
+from kg.extract.pipeline import load_pipeline, sentences_of, text_of
 from kg.extract.posts import date_by_posts, find_posts, window_after
 from kg.extract.quotes import find_quotes, mask_quotes, quote_regions
 from kg.extract.relations import find_relations
@@ -134,10 +134,10 @@ def _agreement_mentions(events, text: str) -> list[Mention]:
 def _sentences(
     doc: Doc, masked: str, found, triggers: list[Trigger], dateline: Dateline | None, context: ArticleContext
 ) -> list[Sentence]:
-    text = doc.text
+    text = text_of(doc)
     times = find_time_expressions(text)
     out = []
-    for sent in doc.sents:
+    for sent in sentences_of(doc):
         start, end = sent.start_char, sent.end_char
         while start < end and text[start].isspace():
             start += 1

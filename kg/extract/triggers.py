@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from kg.extract.kinds import KINDS
-from kg.extract.pipeline import lemma_as_norm, lemma_as_norm_node, read_pattern_rows
+from kg.extract.pipeline import lemma_as_norm, lemma_as_norm_node, read_pattern_rows, sentences_of
 
 PATTERNS_FILE = "patterns/events.jsonl"
 HAPPENING = "HAPPENING"
@@ -94,7 +94,7 @@ def _without_generic_overlaps(triggers: list[Trigger]) -> list[Trigger]:
 def _sentence_starts(doc: Doc) -> list[int]:
     """Return, for every token, where its sentence starts (`span.sent` walks the document on every call)."""
     starts = [0] * len(doc)
-    for sentence in doc.sents:
+    for sentence in sentences_of(doc):
         for i in range(sentence.start, sentence.end):
             starts[i] = sentence.start
     return starts
