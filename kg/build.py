@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph
 from kg import config
 from kg.articles import Article, read_articles
 from kg.cli import EXIT_ERROR, EXIT_HELD_BACK, EXIT_NONCONFORMING, EXIT_OK
-from kg.distributed import extract_on_dask, scheduler_address
+from kg.distributed import dask_session, extract_on_dask, free_workers
 from kg.errors import ArticleError, BuildBusy, PublishError
 from kg.extract.coreference import resolve_events
 from kg.extract.model import Extraction
@@ -86,15 +86,17 @@ def extract(
     settings: dict,
     progress: Progress | None = None,
     errors: list[ArticleError] | None = None,
+    client=None,
 ) -> list[Extraction]:
-    """Run the extractor (the trained pipeline of `settings`) over `articles`, on Dask workers if so configured.
+    """Run the extractor (the trained pipeline of `settings`) over `articles`: on the Dask workers of `client`
+    if one is given (`kg.distributed.dask_session`), else in this process.
 
     On Dask an article whose extraction fails is left out and its error added to `errors`.
     """
-    address = scheduler_address(settings, len(articles))
-    if address is not None:
-        extractions, failed = extract_on_dask(articles, settings, address, progress)
+    if client is not None:
+        extractions, failed = extract_on_dask(articles, settings, client, progress)
         (errors if errors is not None else []).extend(failed)
+        free_workers(client)  # the trained pipeline is not needed for validation
         return extractions
     if progress:
         progress("extracting", 0, len(articles))  # loading the trained pipeline takes a while
@@ -143,14 +145,15 @@ def gate(
     strict: bool = False,
     progress: Progress | None = None,
     verdicts: dict[str, Verdict] | None = None,
+    client=None,
 ) -> Gated:
     """Map and validate the extractions; unless `strict`, hold back the articles whose graphs violate a shape.
 
-    Each article graph is validated on its own, over all cores, unless `verdicts` (kept by the live release, or
-    by an earlier round here) already hold its verdict; the nodes several graphs state are validated together
-    (kg/validate_split.py). After holding articles back, the others are resolved, mapped and validated again
-    (merged events change without them), until what remains conforms, every article is held back, or a
-    violation comes from no article.
+    Each article graph is validated on its own, on the Dask workers of `client` or over this machine's cores,
+    unless `verdicts` (kept by the live release, or by an earlier round here) already hold its verdict; the
+    nodes several graphs state are validated together (kg/validate_split.py). After holding articles back, the
+    others are resolved, mapped and validated again (merged events change without them), until what remains
+    conforms, every article is held back, or a violation comes from no article.
     """
     shapes = load_shapes()
     held_back = HeldBack()
@@ -159,7 +162,7 @@ def gate(
         kept = [x for x in extractions if x.article.identifier not in held_back]
         graphs = map_extractions(kept, reference, settings, build, progress)
         stage = f"validating again without {len(held_back)} held back" if held_back else "validating"
-        validation = validate_split(graphs, shapes, verdicts=known, progress=progress, stage=stage)
+        validation = validate_split(graphs, shapes, verdicts=known, progress=progress, stage=stage, client=client)
         known.update(validation.verdicts)
         blamed = None if validation.conforms or strict else blame(validation, graphs, shapes)
         if not blamed:
@@ -207,10 +210,14 @@ def _run_build(
     if (outcome.errors and not keep_going) or not outcome.articles:
         return outcome
     reference = load_reference(settings["BASE_IRI"])
-    extractions = extract(outcome.articles, reference, settings, progress, errors=outcome.errors)
-    if outcome.errors and not keep_going:
-        return outcome
-    return finish(outcome, extractions, reference, settings, strict=strict, progress=progress, publish=publish)
+    with dask_session(settings, len(outcome.articles)) as client:  # closed before publishing
+        extractions = extract(outcome.articles, reference, settings, progress, errors=outcome.errors, client=client)
+        if outcome.errors and not keep_going:
+            return outcome
+        check(outcome, extractions, reference, settings, strict=strict, progress=progress, client=client)
+    if publish:
+        publish_outcome(outcome, settings, progress, extractions)
+    return outcome
 
 
 def finish(
@@ -227,17 +234,26 @@ def finish(
     """Gate the extractions of every article of a release and publish what conforms, with the extractions and
     validation verdicts kept in the release for `kg add` and `kg remove` (kg/incremental.py); a published
     `extractions` list is left empty."""
-    outcome.articles = [x.article for x in extractions]
-    gated = gate(extractions, reference, settings, outcome.build, strict=strict, progress=progress, verdicts=verdicts)
-    outcome.graphs, outcome.validation, outcome.held_back = gated.graphs, gated.validation, gated.held_back
-    del gated  # the graphs are the outcome's alone: publishing lets go of them (see `_publish`)
+    check(outcome, extractions, reference, settings, strict=strict, progress=progress, verdicts=verdicts)
     if publish:
-        _publish(outcome, settings, progress, extractions)
+        publish_outcome(outcome, settings, progress, extractions)
     return outcome
 
 
-def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None, extractions: list[Extraction]) -> None:
-    """Publish a gated outcome; the caller holds the data folder's lock (`build_lock`) from its start."""
+def check(outcome: BuildOutcome, extractions: list[Extraction], reference: Graph, settings: dict, **options) -> None:
+    """Gate the extractions of every article of a release into `outcome` (its graphs, validation and articles held
+    back); `options` are those of `gate` (strict, progress, verdicts, client)."""
+    outcome.articles = [x.article for x in extractions]
+    gated = gate(extractions, reference, settings, outcome.build, **options)
+    outcome.graphs, outcome.validation, outcome.held_back = gated.graphs, gated.validation, gated.held_back
+    del gated  # the graphs are the outcome's alone: publishing lets go of them (see `publish_outcome`)
+
+
+def publish_outcome(
+    outcome: BuildOutcome, settings: dict, progress: Progress | None, extractions: list[Extraction]
+) -> BuildOutcome:
+    """Publish a gated outcome and return it; the caller holds the data folder's lock (`build_lock`) from its
+    start. The extractions are kept in the release and `extractions` is emptied."""
     data_dir = config.data_dir(settings)
     if not outcome.validation.conforms:
         outcome.report_folder = write_failed_report(
@@ -247,7 +263,7 @@ def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None, e
             outcome.validation.text,
             outcome.held_back,
         )
-        return
+        return outcome
     with statements_file(data_dir, outcome.build.identifier, outcome.graphs) as statements:
         outcome.graphs = None  # in the file now: the store and dumps are made from it, with this memory free
         if settings["STORE"] == "sparql":  # into the store first: a failure there leaves both releases as they were
@@ -266,6 +282,7 @@ def _publish(outcome: BuildOutcome, settings: dict, progress: Progress | None, e
             extra=lambda folder: _keep(folder, extractions, outcome),
             progress=progress,
         )
+    return outcome
 
 
 def _keep(folder: Path, extractions: list[Extraction], outcome: BuildOutcome) -> None:

@@ -1,9 +1,14 @@
-"""Extraction as a map over a Dask bag: worker processes on every core of this machine, or a Dask cluster.
+"""Extraction as a map over a Dask bag, and the SHACL gate's per-graph checks as Dask tasks: worker processes on
+every core of this machine, or a Dask cluster.
 
-The per-article work of a build — the trained pipeline and the rules — runs on Dask workers; what needs every
-article at once (event coreference, mapping the merged events, the SHACL gate, publishing) stays in the calling
-process. Articles are read by the caller and shipped to the workers as plain values, so a remote cluster needs
-the package installed, not the article files. Each worker builds its extractor once (a module-level cache keyed
+The per-article work of a build — the trained pipeline and the rules, then the SHACL check of each article's
+graph (kg/validate_split.py) — runs on Dask workers; what needs every article at once (event coreference,
+mapping the merged events, gathering the validation report, publishing) stays in the calling process. One
+cluster serves both stages of a build (`dask_session`); a local one is restarted between them, so its workers
+let go of the trained pipeline before they check graphs.
+
+Articles are read by the caller and shipped to the workers as plain values, so a remote cluster needs the
+package installed, not the article files. Each worker builds its extractor once (a module-level cache keyed
 by the pipeline and base IRI) and keeps it for every later partition; nothing heavy crosses the scheduler.
 """
 
@@ -48,13 +53,45 @@ def scheduler_address(settings: dict, article_count: int) -> str | None:
     return choice
 
 
+@contextmanager
+def dask_session(settings: dict, article_count: int) -> Iterator:
+    """Yield a Dask client for the per-article work of a build of `article_count` articles, or None where that
+    work runs in this process (see `scheduler_address`)."""
+    address = scheduler_address(settings, article_count)
+    if address is None:
+        yield None
+        return
+    with _client(address) as client:
+        yield client
+
+
+def free_workers(client) -> None:
+    """Let the workers go of the trained pipeline between extraction and validation: a local cluster's worker
+    processes are restarted (the memory returns to the system); a remote cluster's drop their extractors."""
+    if getattr(client.cluster, "workers", None) is not None:  # a LocalCluster this build started
+        client.restart()
+    else:
+        client.run(_drop_extractors)
+
+
+def _drop_extractors() -> None:
+    import gc
+
+    worker_extractor.cache_clear()
+    gc.collect()
+
+
 def extract_on_dask(
-    articles: list[Article], settings: dict, address: str, progress: Progress | None = None
+    articles: list[Article], settings: dict, client, progress: Progress | None = None
 ) -> tuple[list[Extraction], list[ArticleError]]:
-    """Extract `articles` on the Dask workers at `address` ("local": this machine's cores), in article order.
+    """Extract `articles` on the Dask workers of `client` (or of a scheduler address: "local" is this machine's
+    cores), in article order.
 
     An article whose extraction fails becomes an ArticleError naming it; the others go on.
     """
+    if isinstance(client, str):
+        with _client(client) as connected:
+            return extract_on_dask(articles, settings, connected, progress)
     import dask.bag as db
     from distributed import as_completed
 
@@ -62,7 +99,7 @@ def extract_on_dask(
     parts = bag.map_partitions(extract_partition, settings["SPACY_MODEL"], settings["BASE_IRI"]).to_delayed()
     chunks = [articles[i : i + PARTITION_SIZE] for i in range(0, len(articles), PARTITION_SIZE)]  # as the bag's
     results: list[list] = [[] for _ in chunks]
-    with _client(address) as client, warnings.catch_warnings():
+    with warnings.catch_warnings():
         # The article texts are the graph's data and must reach the workers once either way; Dask's advice to
         # load them on the workers would need the files there too, which a remote cluster does not have.
         warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)

@@ -84,7 +84,7 @@ def run_add(
 
 
 def _add(paths: Iterable[str | Path], settings: dict, keep_going: bool, strict: bool, progress):
-    from kg.build import BuildOutcome, extract, finish
+    from kg.build import BuildOutcome, check, extract, publish_outcome
 
     outcome = BuildOutcome(Build(started=dt.datetime.now(dt.UTC)))
     live = _live(settings)
@@ -99,17 +99,18 @@ def _add(paths: Iterable[str | Path], settings: dict, keep_going: bool, strict: 
         outcome.release = live
         outcome.nothing_changed = True
         return outcome
+    from kg.distributed import dask_session
     from kg.reference import load_reference
 
     reference = load_reference(settings["BASE_IRI"])
-    fresh = {x.article.identifier: x for x in extract(changed, reference, settings, progress, errors=outcome.errors)}
-    if outcome.errors and not keep_going:
-        return outcome
-    merged = {**kept, **fresh}
-    verdicts = read_verdicts(live)  # an unchanged article graph is not validated again
-    return finish(
-        outcome, list(merged.values()), reference, settings, strict=strict, progress=progress, verdicts=verdicts
-    )
+    with dask_session(settings, len(changed)) as client:  # many new articles: extracted and checked on Dask
+        extracted = extract(changed, reference, settings, progress, errors=outcome.errors, client=client)
+        if outcome.errors and not keep_going:
+            return outcome
+        merged = list({**kept, **{x.article.identifier: x for x in extracted}}.values())
+        verdicts = read_verdicts(live)  # an unchanged article graph is not validated again
+        check(outcome, merged, reference, settings, strict=strict, progress=progress, verdicts=verdicts, client=client)
+    return publish_outcome(outcome, settings, progress, merged)
 
 
 def run_remove(identifiers: Iterable[str], settings: dict, *, strict: bool = False, progress=None):

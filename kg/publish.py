@@ -163,9 +163,7 @@ def current_release(data_dir: Path) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
-def write_nquads(
-    statements: Dataset | MappedGraphs | Iterable[Graph], path: Path, triples: Path | None = None
-) -> Path:
+def write_nquads(statements: Dataset | MappedGraphs | Iterable[Graph], path: Path, triples: Path | None = None) -> Path:
     """Write a dataset, or named graphs, to `path` as N-Quads one graph at a time; return `path`. With `triples`,
     write the same statements without their graphs there as N-Triples too.
 

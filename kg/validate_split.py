@@ -33,10 +33,11 @@ pySHACL as one marker statement per node and shape (`sh:targetSubjectsOf` the sh
 no constraint). Results are unchanged: same shapes, same nodes, same statements read. pySHACL's `focus_nodes`
 option cannot do this: in pySHACL 0.40 it also filters the value nodes sh:or checks, so sh:or never fails.
 
-Parts run in batches (pySHACL spends ~10 ms setting up each call) on a ProcessPoolExecutor of one process per
-core. Not Dask: its cluster (kg/distributed.py) exists only while extraction runs and from KG_DASK_MIN_ARTICLES
-articles on, takes seconds to start, and on a remote cluster every statement would cross the network for a few
-milliseconds of checking each; the mapped dataset is in this process, and a local pool is what validation needs.
+Parts run in batches (pySHACL spends ~10 ms setting up each call) as tasks on the build's Dask cluster where its
+articles were extracted on one (kg/distributed.py: a local cluster of one worker process per core, or the
+scheduler KG_DASK_SCHEDULER names), else on a ProcessPoolExecutor of one process per core. Either way the
+caller's shapes graph reaches each worker once, blank nodes included, so results name the same shapes, and at
+most two batches a worker wait, so only the parts being checked are in memory.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ import hashlib
 import itertools
 import os
 import pickle
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -150,8 +152,10 @@ def validate_split(
     workers: int | None = None,
     progress: Progress | None = None,
     stage: str = "validating",
+    client=None,
 ) -> ValidationResult:
-    """Validate a dataset part by part, taking the verdict of a part from `verdicts` when its digest is there.
+    """Validate a dataset part by part, taking the verdict of a part from `verdicts` when its digest is there;
+    the parts are checked on the Dask workers of `client` if one is given, else in a local process pool.
 
     Gives the same problems as `kg.validate.validate` on the union; the result's `verdicts` hold this run's
     verdict of every graph's part, by digest.
@@ -181,7 +185,8 @@ def validate_split(
                 continue
             done += 1  # a part known already, or one no shape targets (the ontology's, the shapes')
 
-    for part, verdict in _check(todo(), marked, _workers(workers)):
+    checks = _check(todo(), marked, _workers(workers)) if client is None else _check_on_dask(todo(), marked, client)
+    for part, verdict in checks:
         if part.graph is None:
             checked.append(verdict)
         else:
@@ -336,6 +341,28 @@ def _check(parts: Iterable[Part], shapes: Graph, workers: int) -> Iterator[tuple
             yield from _finished(pending)
 
 
+def _check_on_dask(parts: Iterable[Part], shapes: Graph, client) -> Iterator[tuple[Part, Verdict]]:
+    """Check parts in batches as tasks on the Dask workers of `client`; yield each part with its verdict."""
+    from distributed import wait
+
+    token = uuid.uuid4().hex  # this run's shapes, sent to every worker once
+    shapes_data = client.scatter((token, tuple(shapes), tuple(shapes.namespaces())), broadcast=True, hash=False)
+    workers = max(1, len(client.scheduler_info()["workers"]))
+    pending = {}
+
+    def finished() -> Iterator[tuple[Part, Verdict]]:
+        done, _ = wait(list(pending), return_when="FIRST_COMPLETED")
+        for future in done:
+            yield from _verdicts(pending.pop(future), future.result())
+
+    for batch in _batches(parts):
+        pending[client.submit(check_batch_on_worker, _payload(batch), shapes_data, pure=False)] = batch
+        while len(pending) >= 2 * workers:
+            yield from finished()
+    while pending:
+        yield from finished()
+
+
 def _finished(pending: dict) -> Iterator[tuple[Part, Verdict]]:
     """Wait for one or more batches of `pending` to be checked; yield their parts' verdicts."""
     finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -375,6 +402,19 @@ def _start_worker(triples: tuple[Triple, ...], namespaces: tuple) -> None:
         _worker_shapes.bind(prefix, namespace, override=True)
     for triple in triples:
         _worker_shapes.add(triple)
+
+
+_dask_shapes: dict[str, Graph] = {}  # on a Dask worker: the shapes of the latest run, by its token
+
+
+def check_batch_on_worker(batch: list[tuple[int, set[Node], set[Triple]]], shapes_data: tuple) -> list:
+    """Check a batch on a Dask worker, with the shapes graph its run scattered (built once per run and worker)."""
+    token, triples, namespaces = shapes_data
+    if token not in _dask_shapes:
+        _start_worker(triples, namespaces)
+        _dask_shapes.clear()
+        _dask_shapes[token] = _worker_shapes
+    return check_batch(batch, _dask_shapes[token])
 
 
 def check_batch(batch: list[tuple[int, set[Node], set[Triple]]], shapes: Graph | None = None) -> list:

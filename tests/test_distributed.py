@@ -66,7 +66,7 @@ def test_local_cluster_build_gives_the_in_process_graph(in_process, tmp_path):
 
 
 def test_scheduler_address_runs_on_separate_worker_processes(in_process, tmp_path):
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, get_task_stream
 
     with (
         LocalCluster(
@@ -74,12 +74,18 @@ def test_scheduler_address_runs_on_separate_worker_processes(in_process, tmp_pat
         ) as cluster,
         Client(cluster) as client,
     ):
-        outcome = _build(tmp_path, cluster.scheduler_address)
+        with get_task_stream(client) as tasks:
+            outcome = _build(tmp_path, cluster.scheduler_address)
         pids = client.run(os.getpid)
         loaded = client.run(lambda: worker_extractor.cache_info().currsize)
     assert len(set(pids.values())) == 2 and os.getpid() not in pids.values()
-    assert sum(loaded.values()) >= 1  # the extraction ran in the workers, each loading the pipeline itself
+    ran = {(task["key"] if isinstance(task["key"], str) else task["key"][0]).split("-")[0] for task in tasks.data}
+    # extraction, then the SHACL check of the article graphs, ran as tasks on the workers
+    assert {"extract_partition", "check_batch_on_worker"} <= ran
+    assert sum(loaded.values()) == 0  # and the workers let go of the trained pipeline between the two
     assert outcome.release is not None and not outcome.errors
+    assert outcome.held_back.entries() == in_process.held_back.entries()
+    assert outcome.validation.text == in_process.validation.text
     _assert_same_graphs(_dump(in_process), _dump(outcome))
 
 
