@@ -230,13 +230,14 @@ def finish(
     progress: Progress | None = None,
     publish: bool = True,
     verdicts: dict[str, Verdict] | None = None,
+    previous: Path | None = None,
 ) -> BuildOutcome:
     """Gate the extractions of every article of a release and publish what conforms, with the extractions and
     validation verdicts kept in the release for `kg add` and `kg remove` (kg/incremental.py); a published
     `extractions` list is left empty."""
     check(outcome, extractions, reference, settings, strict=strict, progress=progress, verdicts=verdicts)
     if publish:
-        publish_outcome(outcome, settings, progress, extractions)
+        publish_outcome(outcome, settings, progress, extractions, previous)
     return outcome
 
 
@@ -250,10 +251,15 @@ def check(outcome: BuildOutcome, extractions: list[Extraction], reference: Graph
 
 
 def publish_outcome(
-    outcome: BuildOutcome, settings: dict, progress: Progress | None, extractions: list[Extraction]
+    outcome: BuildOutcome,
+    settings: dict,
+    progress: Progress | None,
+    extractions: list[Extraction],
+    previous: Path | None = None,
 ) -> BuildOutcome:
     """Publish a gated outcome and return it; the caller holds the data folder's lock (`build_lock`) from its
-    start. The extractions are kept in the release and `extractions` is emptied."""
+    start. The extractions are kept in the release and `extractions` is emptied. `previous` is the live
+    release that `kg add` or `kg remove` changes: its stores are patched where that pays (kg/patch.py)."""
     data_dir = config.data_dir(settings)
     if not outcome.validation.conforms:
         outcome.report_folder = write_failed_report(
@@ -281,6 +287,7 @@ def publish_outcome(
             held_back=outcome.held_back,
             extra=lambda folder: _keep(folder, extractions, outcome),
             progress=progress,
+            previous=previous,
         )
     return outcome
 

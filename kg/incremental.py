@@ -110,7 +110,7 @@ def _add(paths: Iterable[str | Path], settings: dict, keep_going: bool, strict: 
         merged = list({**kept, **{x.article.identifier: x for x in extracted}}.values())
         verdicts = read_verdicts(live)  # an unchanged article graph is not validated again
         check(outcome, merged, reference, settings, strict=strict, progress=progress, verdicts=verdicts, client=client)
-    return publish_outcome(outcome, settings, progress, merged)
+    return publish_outcome(outcome, settings, progress, merged, previous=live)
 
 
 def run_remove(identifiers: Iterable[str], settings: dict, *, strict: bool = False, progress=None):
@@ -140,7 +140,9 @@ def _remove(identifiers: Iterable[str], settings: dict, strict: bool, progress):
         raise KGError("removing every article would publish an empty graph; nothing was changed")
     reference = load_reference(settings["BASE_IRI"])
     verdicts = read_verdicts(live)
-    return finish(outcome, rest, reference, settings, strict=strict, progress=progress, verdicts=verdicts)
+    return finish(
+        outcome, rest, reference, settings, strict=strict, progress=progress, verdicts=verdicts, previous=live
+    )
 
 
 def _live(settings: dict) -> Path:

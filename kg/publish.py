@@ -39,7 +39,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +50,7 @@ from rdflib.plugins.serializers.nt import _nt_row
 
 from kg.errors import PublishError
 from kg.mapping import MappedGraphs
+from kg.patch import patched_stores, write_index
 from kg.search import INDEX_FILE, build_index
 from kg.void import add_void, base_of
 
@@ -73,12 +74,23 @@ class DumpFormat:
 
 
 @dataclass(frozen=True)
+class GraphChunk:
+    """Where one named graph's statements are in an N-Quads file, and a digest of them."""
+
+    offset: int
+    length: int
+    digest: str
+
+
+@dataclass(frozen=True)
 class Statements:
     """The statements of a release in two files: N-Quads with their graphs, N-Triples without (a triple that
-    several graphs state is there once per graph; the union-store keeps it once)."""
+    several graphs state is there once per graph; the union-store keeps it once), and where each named graph
+    is in the first."""
 
     quads: Path
     triples: Path
+    graphs: dict[str, GraphChunk] = field(default_factory=dict)
 
 
 DUMP_FORMATS = (
@@ -163,9 +175,12 @@ def current_release(data_dir: Path) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
-def write_nquads(statements: Dataset | MappedGraphs | Iterable[Graph], path: Path, triples: Path | None = None) -> Path:
-    """Write a dataset, or named graphs, to `path` as N-Quads one graph at a time; return `path`. With `triples`,
-    write the same statements without their graphs there as N-Triples too.
+def write_nquads(
+    statements: Dataset | MappedGraphs | Iterable[Graph], path: Path, triples: Path | None = None
+) -> dict[str, GraphChunk]:
+    """Write a dataset, or named graphs, to `path` as N-Quads one graph at a time; with `triples`, write the same
+    statements without their graphs there as N-Triples too. Return where each named graph's statements are in
+    `path` and a digest of them.
 
     Each statement is written as rdflib's N-Triples serialiser writes it (`_nt_row`), with its graph's name
     before the final dot: N-Quads is one statement a line, so the graphs concatenate, and only one graph's
@@ -176,23 +191,29 @@ def write_nquads(statements: Dataset | MappedGraphs | Iterable[Graph], path: Pat
         graphs = statements.items()
     else:
         graphs = ((g.identifier, g) for g in (statements.graphs() if isinstance(statements, Dataset) else statements))
+    chunks = {}
     with contextlib.ExitStack() as files:
-        stream = files.enter_context(path.open("w", encoding="utf-8", newline="\n"))
-        twin = files.enter_context(triples.open("w", encoding="utf-8", newline="\n")) if triples else None
+        stream = files.enter_context(path.open("wb"))
+        twin = files.enter_context(triples.open("wb")) if triples else None
         for identifier, graph in graphs:
-            name = "" if identifier == DATASET_DEFAULT_GRAPH_ID else identifier.n3() + " "
+            default = identifier == DATASET_DEFAULT_GRAPH_ID
+            name = "" if default else identifier.n3() + " "
             rows = [_nt_row(triple) for triple in _by_subject(graph)]
-            stream.writelines(row[:-2] + name + ".\n" for row in rows)
+            lines = [row[:-2] + name + ".\n" for row in rows]
+            data = "".join(lines).encode("utf-8")
+            if not default:  # the digest reads the lines in order: a graph's own order may differ by process
+                digest = hashlib.sha256("".join(sorted(lines)).encode("utf-8")).hexdigest()
+                chunks[str(identifier)] = GraphChunk(stream.tell(), len(data), digest)
+            stream.write(data)
             if twin is not None:
-                twin.writelines(rows)
-    return path
+                twin.write("".join(rows).encode("utf-8"))
+    return chunks
 
 
 def write_statements(dataset: Dataset | MappedGraphs, quads: Path) -> Statements:
     """Write the statements of a release to `quads` (N-Quads) and its `.nt` twin (see `Statements`)."""
-    statements = Statements(quads, quads.with_suffix(".nt"))
-    write_nquads(dataset, statements.quads, statements.triples)
-    return statements
+    triples = quads.with_suffix(".nt")
+    return Statements(quads, triples, write_nquads(dataset, quads, triples))
 
 
 @contextmanager
@@ -228,8 +249,10 @@ def publish_atomically(
     held_back: HeldBack | None = None,
     extra: Callable[[Path], None] | None = None,
     progress: Progress | None = None,
+    previous: Path | None = None,
 ) -> Path:
     """Write store, dumps and manifest for `dataset` (and the articles held back from it) and make it current;
+    with `previous` (the live release `kg add` or `kg remove` changes), its stores are patched (kg/patch.py);
     `dataset` is an rdflib Dataset or the statements files of one (see `Statements`); `extra` writes whatever else the
     release keeps into its folder first (so its caller can let go of that memory before the store is made)."""
     releases = data_dir / "releases"
@@ -243,7 +266,7 @@ def publish_atomically(
         tmp.mkdir()
         if extra is not None:
             extra(tmp)
-        write_release(tmp, build_id, dataset, report, report_text, prefixes or {}, base, held_back, progress)
+        write_release(tmp, build_id, dataset, report, report_text, prefixes or {}, base, held_back, progress, previous)
         os.rename(tmp, final)
     except OSError as error:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -310,16 +333,24 @@ def write_release(
     base: str | None = None,
     held_back: HeldBack | None = None,
     progress: Progress | None = None,
+    previous: Path | None = None,
 ) -> None:
     """Fill `folder` with the store and every dump of `dataset` (a Dataset or its statements files), and list
-    the articles held back from it."""
+    the articles held back from it; the stores are patched from those of `previous` where that pays."""
     steps = len(DUMP_FORMATS) + 3
     if progress:
         progress("publishing", 0, steps)
     statements = dataset if isinstance(dataset, Statements) else write_statements(dataset, folder / "statements.nq")
-    store = ox.Store(str(folder / STORE))
-    load_in_pieces(store, statements.quads, ox.RdfFormat.N_QUADS)
-    union = write_union_store(statements.triples, folder / UNION_STORE)
+    stores = None
+    if previous is not None:
+        stores = patched_stores(previous, statements, folder / STORE, folder / UNION_STORE)
+    if stores is None:
+        store = ox.Store(str(folder / STORE))
+        load_in_pieces(store, statements.quads, ox.RdfFormat.N_QUADS)
+        union = write_union_store(statements.triples, folder / UNION_STORE)
+    else:
+        store, union = stores
+    write_index(folder, statements.graphs)
     if progress:
         progress("publishing", 2, steps)
     dumps = folder / "dumps"

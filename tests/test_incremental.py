@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from rdflib.compare import isomorphic
 
-from kg import config
+from kg import config, patch
 from kg.build import run_build
 from kg.cli import main
 from kg.errors import KGError
@@ -142,3 +143,77 @@ def test_a_release_keeping_extractions_of_another_format_asks_for_one_build(grow
     with pytest.raises(KGError, match="extractions of another format; run `kg build` once"):
         run_add([SEED_FILES[0]], settings(copy))
     assert current_release(copy) == live
+
+
+# --- the stores of a release patched from the live release's (kg/patch.py) ---------------------------------------
+
+
+def _store_contents(release: Path) -> tuple[Counter, Counter]:
+    """Return the statements of a release's named store and the triples of its union-store, blank nodes as `_`,
+    without the build's own graph (its times and identifier differ by build)."""
+    import pyoxigraph as ox
+
+    def term(node):
+        return "_" if isinstance(node, ox.BlankNode) else node
+
+    named = ox.Store.read_only(str(release / "store"))
+    union = ox.Store.read_only(str(release / "union-store"))
+    build = ox.NamedNode(f"{config.DEFAULTS['BASE_IRI']}graph/build")
+    own = {q.triple for q in named.quads_for_pattern(None, None, None, build)}
+    quads = Counter(
+        tuple(map(term, (q.subject, q.predicate, q.object, q.graph_name))) for q in named if q.graph_name != build
+    )
+    triples = Counter(tuple(map(term, (q.subject, q.predicate, q.object))) for q in union if q.triple not in own)
+    return quads, triples
+
+
+def _shares_table_files(release: Path, previous: Path) -> bool:
+    """Return whether a release's stores link table files of `previous`'s (made by patching them)."""
+    inodes = {p.stat().st_ino for name in ("store", "union-store") for p in (previous / name).glob("*.sst")}
+    return any(p.stat().st_ino in inodes for name in ("store", "union-store") for p in (release / name).glob("*.sst"))
+
+
+@pytest.fixture
+def patching(monkeypatch):
+    """Patch the stores whatever share of the statements changed (on five articles every change is a big share)."""
+    monkeypatch.setattr(patch, "PATCH_SHARE", 1.0)
+
+
+def test_an_add_patches_the_live_stores_into_what_loading_every_statement_gives(full, patching, tmp_path):
+    data = tmp_path / "data"
+    assert run_build([folder_of(tmp_path, "first", SEED_FILES[:3])], settings(data)).exit_code == 0
+    live = current_release(data)
+    added = run_add([folder_of(tmp_path, "rest", SEED_FILES[3:])], settings(data))
+    assert added.exit_code == 0
+    assert _shares_table_files(added.release, live)
+    assert _store_contents(added.release) == _store_contents(full.release)
+    assert (live / "store").is_dir() and _store_contents(live) != _store_contents(full.release)  # left as it was
+
+
+def test_a_remove_patches_the_live_stores_into_those_of_a_build_without_the_article(full, patching, tmp_path):
+    data = tmp_path / "data"
+    assert run_build([SEEDS], settings(data)).exit_code == 0
+    live = current_release(data)
+    removed = run_remove([SEED_FILES[0].stem], settings(data))
+    without = run_build([folder_of(tmp_path, "without", SEED_FILES[1:])], settings(tmp_path / "scratch"))
+    assert removed.exit_code == 0 and _shares_table_files(removed.release, live)
+    assert _store_contents(removed.release) == _store_contents(without.release)
+    assert _store_contents(live) == _store_contents(full.release)
+
+
+def test_a_live_release_without_graph_digests_is_loaded_whole_to_the_same_stores(full, patching, tmp_path):
+    data = tmp_path / "data"
+    assert run_build([folder_of(tmp_path, "first", SEED_FILES[:3])], settings(data)).exit_code == 0
+    live = current_release(data)
+    (live / patch.STATEMENTS_INDEX).unlink()  # as a release written before the digests were kept
+    added = run_add([folder_of(tmp_path, "rest", SEED_FILES[3:])], settings(data))
+    assert added.exit_code == 0 and not _shares_table_files(added.release, live)
+    assert _store_contents(added.release) == _store_contents(full.release)
+
+
+def test_the_stores_are_loaded_whole_when_the_changed_graphs_hold_a_large_share(tmp_path):
+    data = tmp_path / "data"
+    assert run_build([folder_of(tmp_path, "first", SEED_FILES[:3])], settings(data)).exit_code == 0
+    live = current_release(data)
+    added = run_add([folder_of(tmp_path, "rest", SEED_FILES[3:])], settings(data))  # two articles of five
+    assert added.exit_code == 0 and not _shares_table_files(added.release, live)

@@ -146,7 +146,8 @@ def test_write_nquads_writes_every_graph_and_reparses_to_the_same_statements(tmp
     graph.add((article, DIP.wordCount, Literal(7)))
     graph.add((article, DIP.mentions, BNode("b1")))
     dataset.add((article, RDF.type, DIP.Article))  # the default graph: written without a graph name
-    path = publish.write_nquads(dataset, tmp_path / "release.nq")
+    path = tmp_path / "release.nq"
+    publish.write_nquads(dataset, path)
     parsed = Dataset()
     parsed.parse(path, format="nquads")
     assert len(quads_of(parsed)) == len(quads_of(dataset)) == 9
@@ -157,11 +158,18 @@ def test_write_nquads_writes_every_graph_and_reparses_to_the_same_statements(tmp
 
 def test_write_nquads_takes_named_graphs_one_by_one(tmp_path):
     graphs = list(small_dataset().graphs())
-    path = publish.write_nquads((g for g in graphs if len(g)), tmp_path / "graphs.nq")
+    path = tmp_path / "graphs.nq"
+    chunks = publish.write_nquads((g for g in graphs if len(g)), path)
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     assert len(store) == 5
     assert {g.value for g in store.named_graphs()} == {f"{BASE}graph/reference", f"{BASE}graph/article/a1"}
+    data = path.read_bytes()
+    for name, chunk in chunks.items():  # each graph's statements, where the file index says they are
+        lines = data[chunk.offset : chunk.offset + chunk.length].decode().splitlines()
+        assert len(lines) == len(next(g for g in graphs if str(g.identifier) == name))
+        assert all(line.endswith(f"<{name}> .") for line in lines)
+        assert chunk.digest == hashlib.sha256("".join(sorted(line + "\n" for line in lines)).encode()).hexdigest()
 
 
 def test_a_release_published_from_statements_files_is_the_release_of_its_dataset(tmp_path):
@@ -179,7 +187,13 @@ def test_a_release_published_from_statements_files_is_the_release_of_its_dataset
     stores = [set(ox.Store.read_only(str(f / "store"))) for f in (from_dataset, from_file)]
     assert stores[0] == stores[1]
     for folder in (from_dataset, from_file):  # nothing left of the statements or the union's triples
-        assert sorted(p.name for p in folder.iterdir()) == ["dumps", "search.sqlite", "store", "union-store"]
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "dumps",
+            "search.sqlite",
+            "statements.json",  # the digest of each graph, for a release patched from this one (kg/patch.py)
+            "store",
+            "union-store",
+        ]
 
 
 def test_the_union_store_holds_each_triple_of_the_graphs_once(tmp_path):
