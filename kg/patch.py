@@ -11,7 +11,9 @@ the live release's and only those graphs are replaced:
 - the union-store: the triples of the new graphs are added, and a triple of a dropped graph is removed unless a
   graph of the new store still states it.
 
-So the stores hold what loading the whole statements file would give (a test compares both). A store is copied as
+So the stores hold what loading the whole statements file would give (a test compares both). The search index is
+patched too: the rows of every subject and object of the statements dropped or loaded are made again
+(`kg.search.patch_index`). A store is copied as
 RocksDB's checkpoints copy one: its table files, never changed once written, are hard-linked, the rest copied; the
 live release's folder is only read. Otherwise (no digests kept, too much changed) the stores are loaded whole.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -47,9 +50,19 @@ def read_index(release: Path) -> dict[str, str] | None:
     return kept["graphs"] if kept.get("version") == INDEX_VERSION else None
 
 
-def patched_stores(previous: Path, statements, store_path: Path, union_path: Path) -> tuple | None:
+@dataclass
+class Patched:
+    """The stores of a release patched from the live release's, open, and the IRIs of every subject and object of
+    the statements that were dropped or loaded (whose search index rows may differ)."""
+
+    store: ox.Store
+    union: ox.Store
+    touched: set[str]
+
+
+def patched_stores(previous: Path, statements, store_path: Path, union_path: Path) -> Patched | None:
     """Make the named store and union-store of `statements` at `store_path` and `union_path` from those of the
-    release `previous`, changing only the graphs that differ; return them open, or None (nothing written) when
+    release `previous`, changing only the graphs that differ; return them, or None (nothing written) when
     `previous` keeps no digests or too much changed for a patch to pay."""
     old = read_index(previous)
     if old is None or not (previous / "store").is_dir() or not (previous / "union-store").is_dir():
@@ -67,6 +80,7 @@ def patched_stores(previous: Path, statements, store_path: Path, union_path: Pat
         graph = ox.NamedNode(name)
         gone.update(quad.triple for quad in store.quads_for_pattern(None, None, None, graph))
         store.remove_graph(graph)
+    touched = _iris(gone)
     with statements.quads.open("rb") as stream:
         for name in changed:
             chunk = statements.graphs[name]
@@ -74,12 +88,18 @@ def patched_stores(previous: Path, statements, store_path: Path, union_path: Pat
             quads = list(ox.parse(stream.read(chunk.length), format=ox.RdfFormat.N_QUADS))
             store.extend(quads)
             union.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+            touched |= _iris(quads)
     for triple in gone:
         if next(store.quads_for_pattern(triple.subject, triple.predicate, triple.object), None) is None:
             union.remove(ox.Quad(triple.subject, triple.predicate, triple.object))
     store.flush()
     union.flush()
-    return store, union
+    return Patched(store, union, touched)
+
+
+def _iris(statements) -> set[str]:
+    """Return the IRIs of the subjects and objects of `statements`."""
+    return {term.value for s in statements for term in (s.subject, s.object) if isinstance(term, ox.NamedNode)}
 
 
 def copy_store(source: Path, target: Path) -> None:

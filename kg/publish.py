@@ -51,7 +51,7 @@ from rdflib.plugins.serializers.nt import _nt_row
 from kg.errors import PublishError
 from kg.mapping import MappedGraphs
 from kg.patch import patched_stores, write_index
-from kg.search import INDEX_FILE, build_index
+from kg.search import INDEX_FILE, build_index, patch_index
 from kg.void import add_void, base_of
 
 if TYPE_CHECKING:
@@ -341,15 +341,15 @@ def write_release(
     if progress:
         progress("publishing", 0, steps)
     statements = dataset if isinstance(dataset, Statements) else write_statements(dataset, folder / "statements.nq")
-    stores = None
+    patched = None
     if previous is not None:
-        stores = patched_stores(previous, statements, folder / STORE, folder / UNION_STORE)
-    if stores is None:
+        patched = patched_stores(previous, statements, folder / STORE, folder / UNION_STORE)
+    if patched is None:
         store = ox.Store(str(folder / STORE))
         load_in_pieces(store, statements.quads, ox.RdfFormat.N_QUADS)
         union = write_union_store(statements.triples, folder / UNION_STORE)
     else:
-        store, union = stores
+        store, union = patched.store, patched.union
     write_index(folder, statements.graphs)
     if progress:
         progress("publishing", 2, steps)
@@ -373,8 +373,10 @@ def write_release(
     base = base or base_of(store)
     add_void(dumps, union, manifest, base)
     (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    build_index(union, folder / INDEX_FILE, base)
-    del store, union
+    kept = previous / INDEX_FILE if patched is not None else None  # patched unless of another schema
+    if kept is None or not kept.exists() or not patch_index(kept, union, folder / INDEX_FILE, patched.touched, base):
+        build_index(union, folder / INDEX_FILE, base)
+    del store, union, patched
     if progress:
         progress("publishing", steps, steps)
 

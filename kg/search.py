@@ -12,11 +12,13 @@ after publishing and the server opens it read-only.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
+import shutil
 import sqlite3
 import unicodedata
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Collection, Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,25 +129,75 @@ def build_index(store: ox.Store, path: Path, base: str = DEFAULT_BASE) -> int:
     connection = sqlite3.connect(tmp)
     try:
         _create(connection)
-        count = 0
-        resources = enumerate(_resources(store, base), start=1)
-        while piece := list(itertools.islice(resources, INSERT_PIECE)):  # one statement call per piece, not per row
-            connection.executemany(
-                "INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(i, r.iri, r.label, r.type, r.family, *r.rest) for i, r in piece],
-            )
-            connection.executemany(
-                "INSERT INTO name (resource, text, folded, match, lang) VALUES (?, ?, ?, ?, ?)",
-                [(i, text, fold(text), match, lang) for i, r in piece for text, match, lang in r.names],
-            )
-            count += len(piece)
-        connection.execute("INSERT INTO name_fts(name_fts) VALUES ('optimize')")
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        connection.commit()
+        count = _insert(connection, _resources(store, base), 1)
+        _finish(connection)
     finally:
         connection.close()
     tmp.replace(path)
     return count
+
+
+def patch_index(
+    previous: Path, store: ox.Store, path: Path, touched: Collection[str], base: str = DEFAULT_BASE
+) -> bool:
+    """Write to `path` the search index of `store` as the index `previous` with the rows of the resources in
+    `touched` made again from `store` (a resource no longer typed there is dropped); return False, writing
+    nothing, if `previous` is an index of another schema.
+
+    `touched` must hold every resource whose statements, or whose incoming links, changed (kg/patch.py gives the
+    subjects and objects of every statement of the graphs it replaced). Rows are found by IRI, and the search
+    orders hits by IRI last, so where a resource's row sits does not change any answer.
+    """
+    with contextlib.closing(sqlite3.connect(f"{previous.resolve().as_uri()}?mode=ro", uri=True)) as old:
+        if old.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            return False
+    tmp = path.with_name(path.name + ".tmp")
+    shutil.copyfile(previous, tmp)
+    connection = sqlite3.connect(tmp)
+    try:
+        iris = sorted(touched)
+        for start in range(0, len(iris), INSERT_PIECE):
+            piece = iris[start : start + INSERT_PIECE]
+            marks = ", ".join("?" * len(piece))
+            ids = f"SELECT id FROM resource WHERE iri IN ({marks})"
+            # name_fts indexes `name` as external content: its rows are deleted with the values they indexed
+            connection.execute(
+                "INSERT INTO name_fts(name_fts, rowid, folded) "
+                f"SELECT 'delete', id, folded FROM name WHERE resource IN ({ids})",
+                piece,
+            )
+            connection.execute(f"DELETE FROM name WHERE resource IN ({ids})", piece)
+            connection.execute(f"DELETE FROM resource WHERE iri IN ({marks})", piece)
+        first = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM resource").fetchone()[0]
+        _insert(connection, _resources(store, base, only=iris), first)
+        _finish(connection)
+    finally:
+        connection.close()
+    tmp.replace(path)
+    return True
+
+
+def _insert(connection: sqlite3.Connection, resources: Iterable[_Resource], first: int) -> int:
+    """Insert `resources` with ids from `first` on, INSERT_PIECE at a time; return how many."""
+    count = 0
+    numbered = enumerate(resources, start=first)
+    while piece := list(itertools.islice(numbered, INSERT_PIECE)):  # one statement call per piece, not per row
+        connection.executemany(
+            "INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(i, r.iri, r.label, r.type, r.family, *r.rest) for i, r in piece],
+        )
+        connection.executemany(
+            "INSERT INTO name (resource, text, folded, match, lang) VALUES (?, ?, ?, ?, ?)",
+            [(i, text, fold(text), match, lang) for i, r in piece for text, match, lang in r.names],
+        )
+        count += len(piece)
+    return count
+
+
+def _finish(connection: sqlite3.Connection) -> None:
+    connection.execute("INSERT INTO name_fts(name_fts) VALUES ('optimize')")
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    connection.commit()
 
 
 def _create(connection: sqlite3.Connection) -> None:
@@ -176,15 +228,19 @@ class _Resource:
     names: list[tuple[str, str, str]]
 
 
-def _resources(store: ox.Store, base: str) -> Iterator[_Resource]:
-    """Yield every typed resource under `{base}id/` with its names, most specific class first.
+def _resources(store: ox.Store, base: str, only: Collection[str] | None = None) -> Iterator[_Resource]:
+    """Yield every typed resource under `{base}id/` (or those of `only`) with its names, most specific class first.
 
     Two bulk passes over the store: one query for the classes and facts of every resource, one scan per name
-    predicate for the names of all of them.
+    predicate for the names of all of them (for `only`, lookups of theirs).
     """
     rows: dict[str, dict] = {}
     space = f"{base}id/"
-    for row in store.query(_RESOURCES, use_default_graph_as_union=True):
+    query = _RESOURCES
+    if only is not None:
+        wanted = " ".join(f"<{iri}>" for iri in only if iri.startswith(space) and ">" not in iri)
+        query = _RESOURCES.replace("WHERE {", f"WHERE {{ VALUES ?s {{ {wanted} }}", 1)
+    for row in store.query(query, use_default_graph_as_union=True):
         if not row["s"].value.startswith(space):
             continue
         entry = rows.setdefault(row["s"].value, {"types": {}, "links": 0, "facts": {}})
@@ -194,7 +250,7 @@ def _resources(store: ox.Store, base: str) -> Iterator[_Resource]:
         for key in ("date", "issued", "publisher", "role"):
             if row[key] is not None:
                 entry["facts"].setdefault(key, row[key].value)
-    names_of = _all_names(store, rows)
+    names_of = _all_names(store, rows) if only is None else _names_of(store, rows)
     from kg.web.describe import Labeller  # names nodes minted without a label (releases of older builds)
 
     labeller = Labeller(store, base=base)
@@ -226,6 +282,17 @@ def _all_names(store: ox.Store, resources: Container[str]) -> dict[str, list[tup
         for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None):
             if isinstance(quad.object, ox.Literal) and quad.subject.value in resources:
                 found.setdefault(quad.subject.value, []).append((quad.object, match))
+    return found
+
+
+def _names_of(store: ox.Store, resources: Iterable[str]) -> dict[str, list[tuple[ox.Literal, str]]]:
+    """Return the name literals of a few resources, as `_all_names` gives them, by looking each up."""
+    found: dict[str, list[tuple[ox.Literal, str]]] = {}
+    for iri in resources:
+        for predicate, match in NAME_PREDICATES:
+            for quad in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None):
+                if isinstance(quad.object, ox.Literal):
+                    found.setdefault(iri, []).append((quad.object, match))
     return found
 
 

@@ -217,3 +217,34 @@ def test_the_stores_are_loaded_whole_when_the_changed_graphs_hold_a_large_share(
     live = current_release(data)
     added = run_add([folder_of(tmp_path, "rest", SEED_FILES[3:])], settings(data))  # two articles of five
     assert added.exit_code == 0 and not _shares_table_files(added.release, live)
+
+
+def _index_rows(release: Path) -> tuple[list, list]:
+    """Return the rows of a release's search index by IRI (ids aside) and its answers to a few searches."""
+    import sqlite3
+
+    from kg.search import INDEX_FILE, SearchIndex
+
+    with sqlite3.connect(release / INDEX_FILE) as connection:
+        resources = connection.execute(
+            "SELECT iri, label, type, family, description, rank, links FROM resource ORDER BY iri"
+        ).fetchall()
+        names = connection.execute(
+            "SELECT r.iri, n.text, n.folded, n.match, n.lang FROM name n JOIN resource r ON r.id = n.resource "
+            "ORDER BY r.iri, n.match, n.text"
+        ).fetchall()
+    index = SearchIndex(release / INDEX_FILE)
+    answers = [index.search(text, limit=50) for text in ("Armenia", "pash", "türkiye", "talks", "Fidan")]
+    return [r for r in resources if "/id/build/" not in r[0]], [names, answers]
+
+
+def test_an_add_patches_the_live_search_index_into_the_index_a_build_makes(full, patching, tmp_path):
+    data = tmp_path / "data"
+    assert run_build([folder_of(tmp_path, "first", SEED_FILES[:3])], settings(data)).exit_code == 0
+    live = current_release(data)
+    added = run_add([folder_of(tmp_path, "rest", SEED_FILES[3:])], settings(data))
+    assert added.exit_code == 0 and _shares_table_files(added.release, live)  # the patch path
+    assert _index_rows(added.release) == _index_rows(full.release)
+    removed = run_remove([SEED_FILES[3].stem, SEED_FILES[4].stem], settings(data))
+    assert removed.exit_code == 0
+    assert _index_rows(removed.release) == _index_rows(live)
