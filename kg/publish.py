@@ -23,13 +23,14 @@ N-Triples twin of the same statements without their graphs (`write_nquads`); the
 and the union-store from the other, piece by piece. The dumps of named graphs are the statements file
 re-serialised by pyoxigraph's streaming parser and writers, the N-Triples union dump comes from the union-store,
 and the Turtle union dump is re-serialised from it: a `Store.dump` looks up every term of every statement in
-RocksDB, three to four times slower than reading a file. No stage holds a second copy of the graph in memory.
+RocksDB, three to four times slower than reading a file. A large release's named-graph dumps are written by a
+helper process while the stores are made (`named_dumps`); `kg add` and `kg remove` patch the live release's stores
+and search index instead of making them anew (kg/patch.py). No stage holds a second copy of the graph in memory.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
 import itertools
 import json
@@ -37,9 +38,10 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +53,7 @@ from rdflib.plugins.serializers.nt import _nt_row
 from kg.errors import PublishError
 from kg.mapping import MappedGraphs
 from kg.patch import patched_stores, write_index
+from kg.reserialise import gzip_beside, reserialise, write_all
 from kg.search import INDEX_FILE, build_index, patch_index
 from kg.void import add_void, base_of
 
@@ -111,6 +114,9 @@ STATEMENTS = ".statements-{build}"
 # Statements parsed and written to a store at a time: pyoxigraph's bulk_load buffers up to a million quads per
 # thread (1 GB at 1.1M quads); pieces of 100,000 held 190 MB, pieces of this size ~60 MB, and load as fast.
 LOAD_PIECE = 25_000
+# A statements file from this size on has its named-graph dumps written by a process of their own (`named_dumps`):
+# about 200,000 quads, a second of publishing for the helper against ~1 s of starting it.
+PARALLEL_DUMPS_BYTES = 48 << 20
 _GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
@@ -341,28 +347,30 @@ def write_release(
     if progress:
         progress("publishing", 0, steps)
     statements = dataset if isinstance(dataset, Statements) else write_statements(dataset, folder / "statements.nq")
-    patched = None
-    if previous is not None:
-        patched = patched_stores(previous, statements, folder / STORE, folder / UNION_STORE)
-    if patched is None:
-        store = ox.Store(str(folder / STORE))
-        load_in_pieces(store, statements.quads, ox.RdfFormat.N_QUADS)
-        union = write_union_store(statements.triples, folder / UNION_STORE)
-    else:
-        store, union = patched.store, patched.union
-    write_index(folder, statements.graphs)
-    if progress:
-        progress("publishing", 2, steps)
     dumps = folder / "dumps"
     dumps.mkdir()
-    counts = write_dumps(
-        store,
-        union,
-        dumps,
-        prefixes,
-        lambda done: progress and progress("publishing", 2 + done, steps),
-        statements=statements.quads,
-    )
+    with named_dumps(statements.quads, dumps, prefixes) as named:  # while the stores are made
+        patched = None
+        if previous is not None:
+            patched = patched_stores(previous, statements, folder / STORE, folder / UNION_STORE)
+        if patched is None:
+            store = ox.Store(str(folder / STORE))
+            load_in_pieces(store, statements.quads, ox.RdfFormat.N_QUADS)
+            union = write_union_store(statements.triples, folder / UNION_STORE)
+        else:
+            store, union = patched.store, patched.union
+        write_index(folder, statements.graphs)
+        if progress:
+            progress("publishing", 2, steps)
+        counts = write_dumps(
+            store,
+            union,
+            dumps,
+            prefixes,
+            lambda done: progress and progress("publishing", 2 + done, steps),
+            statements=statements.quads,
+            named=named,
+        )
     if not isinstance(dataset, Statements):
         _remove_statements(statements)
     write_turtle(report, dumps / REPORT_FILE)
@@ -414,15 +422,15 @@ def write_dumps(
     prefixes: dict[str, str],
     written: Callable[[int], object] | None = None,
     statements: Path | None = None,
+    named: Future | None = None,
 ) -> dict[str, int]:
-    """Write every dump format (the named graphs from `statements`, an N-Quads file of exactly the statements of
-    `store`, or from `store` itself; the union formats from `union`) and its gzip twin; return the statement
-    count of each file.
+    """Write every dump format and its gzip twin; return the statement count of each file.
 
-    A file is read by a streaming parser and written by a streaming writer where one can be: `Store.dump` looks
-    up every term of every statement, and took 3-4 times as long (TriG of 10,000 articles: 24 s against 6 s).
-    So the Turtle union dump is re-serialised from the N-Triples one. Each file is compressed on a second
-    thread while the next is written (zlib and pyoxigraph's writers both run without Python's lock).
+    The named-graph formats are re-serialised from `statements` (an N-Quads file of exactly the statements of
+    `store`; without one, dumped from `store`), unless `named` is the helper process writing them
+    (`named_dumps`); the union's N-Triples is dumped from `union` and its other formats re-serialised from it
+    (kg/reserialise.py). Each file is compressed on a second thread while the next is written (zlib and
+    pyoxigraph's writers both run without Python's lock).
     """
     sizes = {True: len(store), False: len(union)}
     sources: dict[bool, Path | None] = {True: statements, False: None}
@@ -430,38 +438,47 @@ def write_dumps(
     with ThreadPoolExecutor(max_workers=1) as compressing:
         compressed = []
         for fmt in sorted(DUMP_FORMATS, key=_writing_order):
+            if fmt.named_graphs and named is not None:
+                continue
             path = folder / fmt.filename
             source = sources[fmt.named_graphs]
             if source is not None:
-                parsed = ox.parse(path=str(source), format=_format_of(source))
-                ox.serialize(parsed, str(path), fmt.rdf_format, prefixes=_prefixes_for(fmt.rdf_format, prefixes))
+                reserialise(source, path, fmt.rdf_format, prefixes)
             elif fmt.named_graphs:
                 store.dump(str(path), fmt.rdf_format, prefixes=prefixes)
             else:
-                union.dump(str(path), fmt.rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-                if fmt.rdf_format == ox.RdfFormat.N_TRIPLES:
-                    sources[False] = path  # the union's other formats are read from this file
+                union.dump(str(path), fmt.rdf_format, from_graph=ox.DefaultGraph())
+                sources[False] = path  # the union's other formats are read from this file
             written_files[fmt.filename] = sizes[fmt.named_graphs]
-            compressed.append(compressing.submit(_gzip, path))
+            compressed.append(compressing.submit(gzip_beside, path))
             if written:
                 written(len(written_files))
         for done in compressed:
             done.result()
+    if named is not None:
+        for name in named.result():  # the helper's error, if any, is raised here
+            written_files[Path(name).name] = sizes[True]
+            if written:
+                written(len(written_files))
     return {fmt.filename: written_files[fmt.filename] for fmt in DUMP_FORMATS}
+
+
+@contextmanager
+def named_dumps(statements: Path, folder: Path, prefixes: dict[str, str]) -> Iterator[Future | None]:
+    """Write the named-graph dumps of `statements` into `folder` in a process of their own while the caller makes
+    the stores and the union's dumps, from PARALLEL_DUMPS_BYTES of statements on (below, starting a process costs
+    more than it saves; `write_dumps` writes them). The context waits for the process on leaving."""
+    if statements.stat().st_size < PARALLEL_DUMPS_BYTES:
+        yield None
+        return
+    targets = [(str(folder / fmt.filename), fmt.media_type) for fmt in DUMP_FORMATS if fmt.named_graphs]
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as helper:
+        yield helper.submit(write_all, str(statements), targets, prefixes)
 
 
 def _writing_order(fmt: DumpFormat) -> tuple[bool, bool]:
     """Named-graph formats first, then the union's N-Triples, from which the union's other formats are made."""
     return (not fmt.named_graphs, fmt.rdf_format != ox.RdfFormat.N_TRIPLES)
-
-
-def _format_of(path: Path) -> ox.RdfFormat:
-    return ox.RdfFormat.N_QUADS if path.suffix == ".nq" else ox.RdfFormat.N_TRIPLES
-
-
-def _prefixes_for(rdf_format: ox.RdfFormat, prefixes: dict[str, str]) -> dict[str, str] | None:
-    """Return the prefixes a writer of `rdf_format` takes (the line-based formats take none)."""
-    return None if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES) else prefixes
 
 
 def _by_subject(triples: Iterable[tuple]) -> list[tuple]:
@@ -509,13 +526,6 @@ def build_manifest(build_id: str, store: ox.Store, folder: Path, counts: dict[st
         "graphs": graphs,
         "files": files,
     }
-
-
-def _gzip(path: Path) -> None:
-    """Write `path` gzipped beside it, at zlib's default level (twice as fast as level 9, 5% larger)."""
-    target_path = path.with_name(path.name + ".gz")
-    with path.open("rb") as source, gzip.GzipFile(target_path, "wb", compresslevel=6, mtime=0) as target:
-        shutil.copyfileobj(source, target, 1 << 20)
 
 
 def _sha256(path: Path) -> str:

@@ -253,3 +253,11 @@ def test_a_blank_node_is_one_node_across_the_pieces_a_file_is_loaded_in(tmp_path
     publish.load_in_pieces(store, path, ox.RdfFormat.N_QUADS)
     assert len(store) == 3
     assert len({q.subject for q in store.quads_for_pattern(None, ox.NamedNode("urn:p"), None)}) == 1
+
+
+def test_named_graph_dumps_written_by_a_helper_process_are_those_written_in_line(tmp_path, monkeypatch):
+    inline = release(tmp_path / "inline", "b1")
+    monkeypatch.setattr(publish, "PARALLEL_DUMPS_BYTES", 0)  # every statements file is big enough
+    helped = release(tmp_path / "helped", "b1")
+    for name in [name for fmt in DUMP_FORMATS for name in (fmt.filename, fmt.filename + ".gz")]:
+        assert (helped / "dumps" / name).read_bytes() == (inline / "dumps" / name).read_bytes(), name

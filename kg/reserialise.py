@@ -1,0 +1,42 @@
+"""Dump files written by re-serialising an RDF file with pyoxigraph's streaming parser and writers, each gzipped
+beside it; light to import, so that publishing can run it in a process of its own (kg/publish.py).
+
+`Store.dump` looks up every term of every statement in RocksDB; reading a file is three to four times faster
+(TriG of 10,000 articles: 24 s against 6 s).
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+
+#: Writers that take prefixes (the line-based ones take none).
+PREFIXED = frozenset({ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD})
+
+
+def reserialise(source: Path, target: Path, rdf_format: ox.RdfFormat, prefixes: dict[str, str]) -> None:
+    """Write the statements of `source` (N-Quads or N-Triples, by its suffix) to `target` in `rdf_format`."""
+    source_format = ox.RdfFormat.N_QUADS if source.suffix == ".nq" else ox.RdfFormat.N_TRIPLES
+    parsed = ox.parse(path=str(source), format=source_format)
+    ox.serialize(parsed, str(target), rdf_format, prefixes=prefixes if rdf_format in PREFIXED else None)
+
+
+def gzip_beside(path: Path) -> None:
+    """Write `path` gzipped beside it, at zlib's default level (twice as fast as level 9, 5% larger)."""
+    target_path = path.with_name(path.name + ".gz")
+    with path.open("rb") as source, gzip.GzipFile(target_path, "wb", compresslevel=6, mtime=0) as target:
+        shutil.copyfileobj(source, target, 1 << 20)
+
+
+def write_all(source: str, targets: list[tuple[str, str]], prefixes: dict[str, str]) -> list[str]:
+    """Write `source` to each (path, media type) of `targets` and gzip each; return the paths written.
+
+    Made to run in another process: its arguments and result are plain values.
+    """
+    for path, media_type in targets:
+        reserialise(Path(source), Path(path), ox.RdfFormat.from_media_type(media_type), prefixes)
+        gzip_beside(Path(path))
+    return [path for path, _ in targets]
