@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph
 from kg import config
 from kg.articles import Article, read_articles
 from kg.cli import EXIT_ERROR, EXIT_HELD_BACK, EXIT_NONCONFORMING, EXIT_OK
-from kg.distributed import dask_session, extract_on_dask, free_workers
+from kg.distributed import checks_on, dask_session, extract_on_dask
 from kg.errors import ArticleError, BuildBusy, PublishError
 from kg.extract.coreference import resolve_events
 from kg.extract.model import Extraction
@@ -96,7 +96,6 @@ def extract(
     if client is not None:
         extractions, failed = extract_on_dask(articles, settings, client, progress)
         (errors if errors is not None else []).extend(failed)
-        free_workers(client)  # the trained pipeline is not needed for validation
         return extractions
     if progress:
         progress("extracting", 0, len(articles))  # loading the trained pipeline takes a while
@@ -214,7 +213,7 @@ def _run_build(
         extractions = extract(outcome.articles, reference, settings, progress, errors=outcome.errors, client=client)
         if outcome.errors and not keep_going:
             return outcome
-        check(outcome, extractions, reference, settings, strict=strict, progress=progress, client=client)
+        check(outcome, extractions, reference, settings, strict=strict, progress=progress, client=checks_on(client))
     if publish:
         publish_outcome(outcome, settings, progress, extractions)
     return outcome

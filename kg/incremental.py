@@ -99,7 +99,7 @@ def _add(paths: Iterable[str | Path], settings: dict, keep_going: bool, strict: 
         outcome.release = live
         outcome.nothing_changed = True
         return outcome
-    from kg.distributed import dask_session
+    from kg.distributed import checks_on, dask_session
     from kg.reference import load_reference
 
     reference = load_reference(settings["BASE_IRI"])
@@ -109,7 +109,8 @@ def _add(paths: Iterable[str | Path], settings: dict, keep_going: bool, strict: 
             return outcome
         merged = list({**kept, **{x.article.identifier: x for x in extracted}}.values())
         verdicts = read_verdicts(live)  # an unchanged article graph is not validated again
-        check(outcome, merged, reference, settings, strict=strict, progress=progress, verdicts=verdicts, client=client)
+        checker = checks_on(client)
+        check(outcome, merged, reference, settings, strict=strict, progress=progress, verdicts=verdicts, client=checker)
     return publish_outcome(outcome, settings, progress, merged, previous=live)
 
 

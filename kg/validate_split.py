@@ -34,8 +34,8 @@ no constraint). Results are unchanged: same shapes, same nodes, same statements 
 option cannot do this: in pySHACL 0.40 it also filters the value nodes sh:or checks, so sh:or never fails.
 
 Parts run in batches (pySHACL spends ~10 ms setting up each call) as tasks on the build's Dask cluster where its
-articles were extracted on one (kg/distributed.py: a local cluster of one worker process per core, or the
-scheduler KG_DASK_SCHEDULER names), else on a ProcessPoolExecutor of one process per core. Either way the
+articles were extracted on a cluster at an address (KG_DASK_SCHEDULER; kg/distributed.py `checks_on` says why not
+on a local one), else on a ProcessPoolExecutor of one process per core. Either way the
 caller's shapes graph reaches each worker once, blank nodes included, so results name the same shapes, and at
 most two batches a worker wait, so only the parts being checked are in memory.
 """
