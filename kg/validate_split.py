@@ -35,9 +35,9 @@ option cannot do this: in pySHACL 0.40 it also filters the value nodes sh:or che
 
 Parts run in batches (pySHACL spends ~10 ms setting up each call) as tasks on the build's Dask cluster where its
 articles were extracted on a cluster at an address (KG_DASK_SCHEDULER; kg/distributed.py `checks_on` says why not
-on a local one), else on a ProcessPoolExecutor of one process per core. Either way the
-caller's shapes graph reaches each worker once, blank nodes included, so results name the same shapes, and at
-most two batches a worker wait, so only the parts being checked are in memory.
+on a local one), else on a ProcessPoolExecutor of one process per core. Either way the caller's shapes graph
+reaches each worker once, blank nodes included, so results name the same shapes, and at most two batches a
+worker wait, so only the parts being checked are in memory.
 """
 
 from __future__ import annotations
@@ -332,42 +332,45 @@ def _check(parts: Iterable[Part], shapes: Graph, workers: int) -> Iterator[tuple
         initializer=_start_worker,
         initargs=(tuple(shapes), tuple(shapes.namespaces())),
     ) as pool:
-        pending = {}
-        for batch in itertools.chain(first, batches):
-            pending[pool.submit(check_batch, _payload(batch))] = batch
-            while len(pending) >= 2 * workers:
-                yield from _finished(pending)
-        while pending:
-            yield from _finished(pending)
+        yield from _windowed(
+            itertools.chain(first, batches),
+            lambda payload: pool.submit(check_batch, payload),
+            lambda futures: wait(futures, return_when=FIRST_COMPLETED).done,
+            workers,
+        )
 
 
 def _check_on_dask(parts: Iterable[Part], shapes: Graph, client) -> Iterator[tuple[Part, Verdict]]:
     """Check parts in batches as tasks on the Dask workers of `client`; yield each part with its verdict."""
-    from distributed import wait
+    import distributed
 
     token = uuid.uuid4().hex  # this run's shapes, sent to every worker once
     shapes_data = client.scatter((token, tuple(shapes), tuple(shapes.namespaces())), broadcast=True, hash=False)
-    workers = max(1, len(client.scheduler_info()["workers"]))
+    yield from _windowed(
+        _batches(parts),
+        lambda payload: client.submit(check_batch_on_worker, payload, shapes_data, pure=False),
+        lambda futures: distributed.wait(futures, return_when="FIRST_COMPLETED").done,
+        max(1, len(client.scheduler_info()["workers"])),
+    )
+
+
+def _windowed(
+    batches: Iterable[list[Part]], submit: Callable, wait_any: Callable, workers: int
+) -> Iterator[tuple[Part, Verdict]]:
+    """Hand batches to `submit` (a pool's or a Dask client's), at most two a worker waiting; yield each part with
+    its verdict as `wait_any` finds batches done."""
     pending = {}
 
     def finished() -> Iterator[tuple[Part, Verdict]]:
-        done, _ = wait(list(pending), return_when="FIRST_COMPLETED")
-        for future in done:
+        for future in wait_any(list(pending)):
             yield from _verdicts(pending.pop(future), future.result())
 
-    for batch in _batches(parts):
-        pending[client.submit(check_batch_on_worker, _payload(batch), shapes_data, pure=False)] = batch
+    for batch in batches:
+        pending[submit(_payload(batch))] = batch
         while len(pending) >= 2 * workers:
             yield from finished()
     while pending:
         yield from finished()
-
-
-def _finished(pending: dict) -> Iterator[tuple[Part, Verdict]]:
-    """Wait for one or more batches of `pending` to be checked; yield their parts' verdicts."""
-    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-    for future in finished:
-        yield from _verdicts(pending.pop(future), future.result())
 
 
 def _verdicts(batch: list[Part], results: list) -> Iterator[tuple[Part, Verdict]]:
