@@ -284,17 +284,18 @@ def publish_outcome(
             prefixes={k: str(v) for k, v in PREFIXES.items()},
             base=settings["BASE_IRI"],
             held_back=outcome.held_back,
-            extra=lambda folder: _keep(folder, extractions, outcome),
+            extra=lambda folder: _keep(folder, extractions, outcome, previous),
             progress=progress,
             previous=previous,
         )
     return outcome
 
 
-def _keep(folder: Path, extractions: list[Extraction], outcome: BuildOutcome) -> None:
-    """Keep the extractions and validation verdicts in the release being written, for `kg add` and `kg remove`;
-    then `extractions` is emptied: at 10,000 articles they hold ~300 MB that the store needs next."""
-    write_cache(folder, extractions)
+def _keep(folder: Path, extractions: list[Extraction], outcome: BuildOutcome, previous: Path | None) -> None:
+    """Keep the extractions and validation verdicts in the release being written, for `kg add` and `kg remove`
+    (those `previous` keeps as they are are linked from it); then `extractions` is emptied: at 10,000 articles
+    they hold ~300 MB that the store needs next."""
+    write_cache(folder, extractions, previous)
     extractions.clear()
     write_verdicts(folder, outcome.validation)
 

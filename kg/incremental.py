@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import pickle
+import shutil
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -43,21 +45,47 @@ def digest(article: Article) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
-def write_cache(release: Path, extractions: Iterable[Extraction]) -> None:
-    """Keep each article's extraction in the release folder being written, with an index of their digests."""
+def write_cache(release: Path, extractions: Iterable[Extraction], previous: Path | None = None) -> None:
+    """Keep each article's extraction in the release folder being written, with an index of their digests.
+
+    An article that the release `previous` keeps with the same digest has its file hard-linked from there (copied
+    across file systems): what is pickled is the extractor's output, which nothing after extraction changes.
+    """
     folder = release / CACHE
     folder.mkdir()
+    kept = _index_of(previous) if previous is not None else {}
     index = {}
     for number, extraction in enumerate(extractions):
         name = f"{number:07d}.pickle"
-        with (folder / name).open("wb") as out:
-            pickle.dump(extraction, out, protocol=pickle.HIGHEST_PROTOCOL)
-        index[extraction.article.identifier] = {"file": name, "digest": digest(extraction.article)}
+        identifier, article_digest = extraction.article.identifier, digest(extraction.article)
+        entry = kept.get(identifier)
+        if (
+            entry is None
+            or entry["digest"] != article_digest
+            or not _linked(previous / CACHE / entry["file"], folder / name)
+        ):
+            with (folder / name).open("wb") as out:
+                pickle.dump(extraction, out, protocol=pickle.HIGHEST_PROTOCOL)
+        index[identifier] = {"file": name, "digest": article_digest}
     (folder / INDEX).write_text(json.dumps({"version": CACHE_VERSION, "articles": index}, indent=1), "utf-8")
 
 
-def read_cache(release: Path) -> dict[str, Extraction]:
-    """Return the extractions the live release keeps, by article identifier, in the order they were built."""
+def _linked(source: Path, target: Path) -> bool:
+    """Hard-link `source` as `target` (a copy on another file system); return False if `source` cannot be read."""
+    try:
+        os.link(source, target)
+    except OSError:
+        try:
+            shutil.copyfile(source, target)
+        except OSError:
+            target.unlink(missing_ok=True)
+            return False
+    return True
+
+
+def read_index(release: Path) -> dict[str, dict]:
+    """Return the index of the extractions the live release keeps: by article identifier, the file and the digest
+    of the article (`digest`); raise KGError if it keeps none of this version."""
     index_file = release / CACHE / INDEX
     if not index_file.exists():
         raise KGError(
@@ -66,8 +94,20 @@ def read_cache(release: Path) -> dict[str, Extraction]:
     index = json.loads(index_file.read_text("utf-8"))
     if index.get("version") != CACHE_VERSION:
         raise KGError(f"the live release {release.name} keeps extractions of another format; run `kg build` once")
+    return index["articles"]
+
+
+def _index_of(release: Path) -> dict[str, dict]:
+    try:
+        return read_index(release)
+    except (KGError, OSError, ValueError):
+        return {}
+
+
+def read_cache(release: Path, index: dict[str, dict] | None = None) -> dict[str, Extraction]:
+    """Return the extractions the live release keeps, by article identifier, in the order they were built."""
     out = {}
-    for identifier, entry in index["articles"].items():
+    for identifier, entry in (index if index is not None else read_index(release)).items():
         with (release / CACHE / entry["file"]).open("rb") as handle:
             out[identifier] = pickle.load(handle)  # written by this program into its own data folder
     return out
@@ -88,17 +128,18 @@ def _add(paths: Iterable[str | Path], settings: dict, keep_going: bool, strict: 
 
     outcome = BuildOutcome(Build(started=dt.datetime.now(dt.UTC)))
     live = _live(settings)
-    kept = read_cache(live)
+    index = read_index(live)
     read = read_articles(paths, max_bytes=settings["MAX_ARTICLE_BYTES"])
     outcome.errors = read.errors
     if outcome.errors and not keep_going:
         return outcome
-    changed = [a for a in read.articles if a.identifier not in kept or digest(a) != digest(kept[a.identifier].article)]
+    changed = [a for a in read.articles if index.get(a.identifier, {}).get("digest") != digest(a)]
     outcome.unchanged = len(read.articles) - len(changed)
-    if not changed:
+    if not changed:  # known from the index alone: no extraction is read
         outcome.release = live
         outcome.nothing_changed = True
         return outcome
+    kept = read_cache(live, index)
     from kg.distributed import checks_on, dask_session
     from kg.reference import load_reference
 
@@ -128,15 +169,15 @@ def _remove(identifiers: Iterable[str], settings: dict, strict: bool, progress):
 
     outcome = BuildOutcome(Build(started=dt.datetime.now(dt.UTC)))
     live = _live(settings)
-    kept = read_cache(live)
+    index = read_index(live)
     wanted = list(dict.fromkeys(identifiers))
-    unknown = [i for i in wanted if i not in kept]
+    unknown = [i for i in wanted if i not in index]
     if unknown:
         raise KGError(
             f"no article {', '.join(map(repr, unknown))} in the live release {live.name} "
             f"(`kg stats` lists the articles it holds)"
         )
-    rest = [x for i, x in kept.items() if i not in wanted]
+    rest = list(read_cache(live, {i: entry for i, entry in index.items() if i not in wanted}).values())
     if not rest:
         raise KGError("removing every article would publish an empty graph; nothing was changed")
     reference = load_reference(settings["BASE_IRI"])

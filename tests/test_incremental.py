@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib.compare import isomorphic
 
-from kg import config, patch
+from kg import config, incremental, patch
 from kg.build import run_build
 from kg.cli import main
 from kg.errors import KGError
@@ -83,6 +83,30 @@ def test_adding_what_is_there_changes_nothing(grown, tmp_path):
     again = run_add([folder_of(tmp_path, "again", SEED_FILES[3:])], settings(data))
     assert again.nothing_changed and again.exit_code == 0 and again.unchanged == 2
     assert current_release(data) == live  # no new release
+
+
+def test_adding_what_is_there_reads_no_kept_extraction(grown, tmp_path, monkeypatch):
+    data, _ = grown
+
+    def refuse(*_):
+        raise AssertionError("an extraction was read")
+
+    monkeypatch.setattr(incremental.pickle, "load", refuse)
+    again = run_add([folder_of(tmp_path, "again", SEED_FILES[:2])], settings(data))
+    assert again.nothing_changed and again.unchanged == 2
+
+
+def test_the_extractions_of_unchanged_articles_are_linked_from_the_live_release(grown):
+    data, _ = grown
+    new, old = sorted((data / "releases").iterdir())[-2:][::-1]
+    new_index, old_index = incremental.read_index(new), incremental.read_index(old)
+    assert set(old_index) < set(new_index)
+    for identifier, entry in old_index.items():
+        kept = (new / CACHE / new_index[identifier]["file"]).stat()
+        assert kept.st_ino == (old / CACHE / entry["file"]).stat().st_ino
+    added = [i for i in new_index if i not in old_index]
+    assert all((new / CACHE / new_index[i]["file"]).stat().st_nlink == 1 for i in added)
+    assert sorted(read_cache(new)) == sorted(f.stem for f in SEED_FILES)
 
 
 def test_a_changed_article_replaces_its_graph(tmp_path):
