@@ -23,7 +23,16 @@ from kg.extract.model import Extraction
 from kg.extract.rules import RuleExtractor
 from kg.incremental import write_cache
 from kg.mapping import Build, MappedGraphs, Mapper
-from kg.publish import publish_atomically, remove_leftovers, statements_file, write_failed_report
+from kg.publish import (
+    Statements,
+    publish_atomically,
+    remove_leftovers,
+    remove_statements,
+    statements_file,
+    statements_path,
+    write_failed_report,
+    write_statements_file,
+)
 from kg.reference import load_reference
 from kg.terms import ONTOLOGY_FILE, PREFIXES, SHAPES_FILE, load_turtle
 from kg.validate import HeldBack, ValidationResult, blame, load_shapes
@@ -44,6 +53,7 @@ class BuildOutcome:
     release: Path | None = None
     report_folder: Path | None = None
     graphs: MappedGraphs | None = None
+    statements: Statements | None = None  # the statements file the gate wrote for publishing, if any
     unchanged: int = 0  # `kg add`: articles given that the live release already holds as they are
     nothing_changed: bool = False  # `kg add`: every article given is in the live release already; none published
 
@@ -78,6 +88,7 @@ class Gated:
     graphs: MappedGraphs
     validation: ValidationResult
     held_back: HeldBack
+    statements: Statements | None = None
 
 
 def extract(
@@ -145,6 +156,7 @@ def gate(
     progress: Progress | None = None,
     verdicts: dict[str, Verdict] | None = None,
     client=None,
+    statements: Path | None = None,
 ) -> Gated:
     """Map and validate the extractions; unless `strict`, hold back the articles whose graphs violate a shape.
 
@@ -153,6 +165,10 @@ def gate(
     nodes several graphs state are validated together (kg/validate_split.py). After holding articles back, the
     others are resolved, mapped and validated again (merged events change without them), until what remains
     conforms, every article is held back, or a violation comes from no article.
+
+    With `statements` (a path in the data folder, for a build that publishes), the mapped graphs are written
+    there as the release's statements file before they are validated: the digests of its graphs then key their
+    verdicts, and publishing reads the file written here.
     """
     shapes = load_shapes()
     held_back = HeldBack()
@@ -160,15 +176,25 @@ def gate(
     while True:
         kept = [x for x in extractions if x.article.identifier not in held_back]
         graphs = map_extractions(kept, reference, settings, build, progress)
+        written = None
+        if statements is not None:
+            if progress:
+                progress("writing statements", 0, 1)
+            written = write_statements_file(graphs, statements)
+            if progress:
+                progress("writing statements", 1, 1)
+        digests = {name: chunk.digest for name, chunk in written.graphs.items()} if written else None
         stage = f"validating again without {len(held_back)} held back" if held_back else "validating"
-        validation = validate_split(graphs, shapes, verdicts=known, progress=progress, stage=stage, client=client)
+        validation = validate_split(
+            graphs, shapes, verdicts=known, progress=progress, stage=stage, client=client, digests=digests
+        )
         known.update(validation.verdicts)
         blamed = None if validation.conforms or strict else blame(validation, graphs, shapes)
         if not blamed:
-            return Gated(graphs, validation, held_back)
+            return Gated(graphs, validation, held_back, written)
         held_back.add(blamed, validation)
         if len(held_back) == len(extractions):
-            return Gated(graphs, validation, held_back)
+            return Gated(graphs, validation, held_back, written)
 
 
 def run_build(
@@ -213,7 +239,16 @@ def _run_build(
         extractions = extract(outcome.articles, reference, settings, progress, errors=outcome.errors, client=client)
         if outcome.errors and not keep_going:
             return outcome
-        check(outcome, extractions, reference, settings, strict=strict, progress=progress, client=checks_on(client))
+        check(
+            outcome,
+            extractions,
+            reference,
+            settings,
+            publish=publish,
+            strict=strict,
+            progress=progress,
+            client=checks_on(client),
+        )
     if publish:
         publish_outcome(outcome, settings, progress, extractions)
     return outcome
@@ -234,18 +269,24 @@ def finish(
     """Gate the extractions of every article of a release and publish what conforms, with the extractions and
     validation verdicts kept in the release for `kg add` and `kg remove` (kg/incremental.py); a published
     `extractions` list is left empty."""
-    check(outcome, extractions, reference, settings, strict=strict, progress=progress, verdicts=verdicts)
+    check(outcome, extractions, reference, settings, publish, strict=strict, progress=progress, verdicts=verdicts)
     if publish:
         publish_outcome(outcome, settings, progress, extractions, previous)
     return outcome
 
 
-def check(outcome: BuildOutcome, extractions: list[Extraction], reference: Graph, settings: dict, **options) -> None:
+def check(
+    outcome: BuildOutcome, extractions: list[Extraction], reference: Graph, settings: dict, publish=True, **options
+) -> None:
     """Gate the extractions of every article of a release into `outcome` (its graphs, validation and articles held
-    back); `options` are those of `gate` (strict, progress, verdicts, client)."""
+    back, and, for a build that will `publish`, the statements file); `options` are those of `gate` (strict,
+    progress, verdicts, client)."""
     outcome.articles = [x.article for x in extractions]
+    if publish:
+        options["statements"] = statements_path(config.data_dir(settings), outcome.build.identifier)
     gated = gate(extractions, reference, settings, outcome.build, **options)
     outcome.graphs, outcome.validation, outcome.held_back = gated.graphs, gated.validation, gated.held_back
+    outcome.statements = gated.statements
     del gated  # the graphs are the outcome's alone: publishing lets go of them (see `publish_outcome`)
 
 
@@ -261,6 +302,8 @@ def publish_outcome(
     release that `kg add` or `kg remove` changes: its stores are patched where that pays (kg/patch.py)."""
     data_dir = config.data_dir(settings)
     if not outcome.validation.conforms:
+        if outcome.statements is not None:
+            remove_statements(outcome.statements)
         outcome.report_folder = write_failed_report(
             data_dir,
             outcome.build.identifier,
@@ -269,7 +312,7 @@ def publish_outcome(
             outcome.held_back,
         )
         return outcome
-    with statements_file(data_dir, outcome.build.identifier, outcome.graphs) as statements:
+    with statements_file(data_dir, outcome.build.identifier, outcome.graphs, outcome.statements) as statements:
         outcome.graphs = None  # in the file now: the store and dumps are made from it, with this memory free
         if settings["STORE"] == "sparql":  # into the store first: a failure there leaves both releases as they were
             from kg.store.remote import publish_dataset

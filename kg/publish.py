@@ -222,24 +222,37 @@ def write_statements(dataset: Dataset | MappedGraphs, quads: Path) -> Statements
     return Statements(quads, triples, write_nquads(dataset, quads, triples))
 
 
-@contextmanager
-def statements_file(data_dir: Path, build_id: str, dataset: Dataset | MappedGraphs) -> Iterator[Statements]:
-    """Write the statements of a release to files in the data folder (see `Statements`), removed when done."""
-    path = data_dir / (STATEMENTS.format(build=build_id) + ".nq")
+def statements_path(data_dir: Path, build_id: str) -> Path:
+    """Return where a build writes the statements file of its release in the data folder."""
+    return data_dir / (STATEMENTS.format(build=build_id) + ".nq")
+
+
+def write_statements_file(dataset: Dataset | MappedGraphs, path: Path) -> Statements:
+    """Write the statements of a release to `path` and its twin (see `Statements`); a file that cannot be written
+    is a PublishError naming it, with nothing left behind."""
     try:
-        statements = write_statements(dataset, path)
+        return write_statements(dataset, path)
     except OSError as error:
-        _remove_statements(Statements(path, path.with_suffix(".nt")))
+        remove_statements(Statements(path, path.with_suffix(".nt")))
         raise PublishError(
             f"cannot write the statements of the release: {_reason(error)}; nothing was published"
         ) from None
+
+
+@contextmanager
+def statements_file(
+    data_dir: Path, build_id: str, dataset: Dataset | MappedGraphs | None, written: Statements | None = None
+) -> Iterator[Statements]:
+    """Write the statements of a release to files in the data folder (see `Statements`), or take those `written`
+    already; removed when done."""
+    statements = written or write_statements_file(dataset, statements_path(data_dir, build_id))
     try:
         yield statements
     finally:
-        _remove_statements(statements)
+        remove_statements(statements)
 
 
-def _remove_statements(statements: Statements) -> None:
+def remove_statements(statements: Statements) -> None:
     statements.quads.unlink(missing_ok=True)
     statements.triples.unlink(missing_ok=True)
 
@@ -372,7 +385,7 @@ def write_release(
             named=named,
         )
     if not isinstance(dataset, Statements):
-        _remove_statements(statements)
+        remove_statements(statements)
     write_turtle(report, dumps / REPORT_FILE)
     (dumps / REPORT_TEXT).write_text(report_text, encoding="utf-8")
     write_held_back(dumps, held_back)

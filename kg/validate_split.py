@@ -76,7 +76,7 @@ _MARKED = Literal(True)
 CACHE = "validation"
 CACHE_FILE = "verdicts.pickle"
 #: Bumped whenever what is pickled changes shape: verdicts of another version are not read.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass
@@ -153,9 +153,14 @@ def validate_split(
     progress: Progress | None = None,
     stage: str = "validating",
     client=None,
+    digests: dict[str, str] | None = None,
 ) -> ValidationResult:
     """Validate a dataset part by part, taking the verdict of a part from `verdicts` when its digest is there;
     the parts are checked on the Dask workers of `client` if one is given, else in a local process pool.
+
+    `digests` are those of the named graphs' statements, as the statements file of a release keeps them
+    (`kg.publish.write_nquads`): a graph's part is then known by them and its context alone (`_key`), and only
+    the parts not known already are made.
 
     Gives the same problems as `kg.validate.validate` on the union; the result's `verdicts` hold this run's
     verdict of every graph's part, by digest.
@@ -177,7 +182,7 @@ def validate_split(
     def todo() -> Iterator[Part]:  # each graph's part is made when its turn comes, and checked unless known
         nonlocal done
         yield from cross_parts
-        for part in _graph_parts(index, crossing):
+        for part in _graph_parts(index, crossing, known, digests or {}):
             if part.digest in known:
                 mine[part.digest] = known[part.digest]
             elif part.targeted:
@@ -232,6 +237,9 @@ def _index(dataset: Dataset | MappedGraphs) -> _Index:
     for name, subject, identifier in identifiers:
         if (subject, RDF.type, DIP.Article) in index.context.get(subject, ()):
             index.sources.article_of[name] = (identifier, subject)
+    for subject, triples in index.context.items():  # a country's type is stated by every graph that names it
+        if len(triples) > 1:
+            index.context[subject] = list(dict.fromkeys(triples))
     return index
 
 
@@ -251,14 +259,51 @@ def _shared_statements(index: _Index, crossing: set[Node]) -> dict[Node, set[Tri
     return shared
 
 
-def _graph_parts(index: _Index, crossing: set[Node]) -> Iterator[Part]:
-    """Yield the part of each graph: the nodes it alone states, with their statements and context."""
+def _graph_parts(
+    index: _Index, crossing: set[Node], known: dict[str, Verdict], digests: dict[str, str]
+) -> Iterator[Part]:
+    """Yield the part of each graph: the nodes it alone states, with their statements and context; a part whose
+    key (`_key`, for a graph with a digest in `digests`) is `known` is yielded without its statements."""
+    classes = _lines(index.classes)
+    written: dict[Node, list[str]] = {}  # the context of a node as `_key` reads it, written once a run
     for name, triples in index.statements.items():
         own = [triple for triple in triples if triple[0] not in crossing]
+        key = None
+        if str(name) in digests:
+            key = _key(digests[str(name)], triples, own, crossing, classes, index, written)
+            if key in known:
+                yield Part(name, set(), set(), digest=key)
+                continue
         part = _part(name, {t[0] for t in own}, own, index)
         if part.targeted:
-            part.digest = _digest(part)
+            part.digest = key or _digest(part)
         yield part
+
+
+def _key(
+    digest: str,
+    triples: list[Triple],
+    own: list[Triple],
+    crossing: set[Node],
+    classes: list[str],
+    index: _Index,
+    written: dict[Node, list[str]],
+) -> str:
+    """Return the key of a graph's part from the digest of the graph's statements: the part is those statements
+    but the ones about nodes other graphs state too (named here), with the context of their values and the class
+    hierarchy (written out here); its markers follow from these and the shapes, which the cache is kept for."""
+    shared = sorted({_written(t[0]) for t in triples if t[0] in crossing})
+    context = set()
+    for value in {obj for _, _, obj in own if not isinstance(obj, Literal)}:
+        if value not in written:
+            written[value] = _lines(index.context.get(value, ()))
+        context.update(written[value])
+    lines = ["graph " + digest, *("shared " + node for node in shared), *sorted(context), *classes]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def _lines(triples: Iterable[Triple]) -> list[str]:
+    return sorted({" ".join(map(_written, triple)) for triple in set(triples)})
 
 
 def _part(graph: Node | None, nodes: set[Node], triples: Iterable[Triple], index: _Index) -> Part:

@@ -309,6 +309,7 @@ def test_every_long_stage_of_a_build_reports_progress(tmp_path):
         "extracting",
         "matching",
         "mapping",
+        "writing statements",
         "validating",
         "publishing",
     ]

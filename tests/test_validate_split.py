@@ -19,7 +19,7 @@ from kg.build import map_extractions
 from kg.cli import EXIT_OK, main
 from kg.ids import DIP
 from kg.mapping import Build
-from kg.publish import current_release
+from kg.publish import current_release, write_nquads
 from kg.reference import load_reference
 from kg.validate import SH, load_shapes, validate
 from kg.validate_split import CONTEXT_PREDICATES, read_verdicts, validate_split
@@ -154,6 +154,48 @@ def test_unchanged_graphs_keep_their_verdict_and_only_changed_ones_are_validated
     assert calls[-1][1:] == (calls[-1][2], calls[-1][2])
     assert verdict(again) == verdict(validate(dev_dataset, shapes))
     assert any(p.focus == report and "dip:dateText" in p.message for p in again.problems)
+
+
+def graph_digests(dataset, tmp_path) -> dict[str, str]:
+    """The digests of the named graphs, as a release's statements file keeps them."""
+    return {name: chunk.digest for name, chunk in write_nquads(dataset, tmp_path / "statements.nq").items()}
+
+
+def test_verdicts_keyed_by_graph_digests_follow_a_change_of_context_in_another_graph(
+    dev_dataset, tmp_path, monkeypatch
+):
+    import kg.validate_split as split
+
+    shapes = load_shapes()
+    first = validate_split(dev_dataset, shapes, workers=1, digests=graph_digests(dev_dataset, tmp_path))
+    # A value of one article graph (a participant, say) whose type another graph states, and only that type: the
+    # statements of neither graph about their own nodes change, the context of the first one's part does.
+    graphs = list(dev_dataset.graphs())
+    unchanged, value, other, kind = next(
+        (g, o, h, t)
+        for g in article_graphs(dev_dataset)
+        for o in sorted(set(g.objects()) - set(g.subjects()), key=str)
+        if isinstance(o, URIRef)
+        for h in graphs
+        if h.identifier != g.identifier and len(list(h.predicate_objects(o))) > 1
+        for t in h.objects(o, RDF.type)
+    )
+    other.remove((value, RDF.type, kind))
+    checked = []
+    check = split._check
+
+    def recorded(parts):
+        for part in parts:
+            checked.append(part)
+            yield part
+
+    monkeypatch.setattr(split, "_check", lambda parts, *a: check(recorded(parts), *a))
+    again = validate_split(
+        dev_dataset, shapes, verdicts=first.verdicts, workers=1, digests=graph_digests(dev_dataset, tmp_path)
+    )
+    assert str(unchanged.identifier) in {str(part.graph) for part in checked}
+    assert verdict(again) == verdict(validate(dev_dataset, shapes))
+    assert verdict(again) != verdict(first)
 
 
 def test_kg_add_validates_only_the_new_article_graph(tmp_path, monkeypatch):
