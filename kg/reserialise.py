@@ -8,6 +8,7 @@ beside it; light to import, so that publishing can run it in a process of its ow
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 from pathlib import Path
 
@@ -18,8 +19,16 @@ PREFIXED = frozenset({ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_
 
 
 def reserialise(source: Path, target: Path, rdf_format: ox.RdfFormat, prefixes: dict[str, str]) -> None:
-    """Write the statements of `source` (N-Quads or N-Triples, by its suffix) to `target` in `rdf_format`."""
+    """Write the statements of `source` (N-Quads or N-Triples, by its suffix) to `target` in `rdf_format`; in
+    the format of `source`, `target` is `source` itself, hard-linked (copied across file systems): a line-based
+    file is written one statement a line whatever writes it."""
     source_format = ox.RdfFormat.N_QUADS if source.suffix == ".nq" else ox.RdfFormat.N_TRIPLES
+    if rdf_format == source_format:
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        return
     parsed = ox.parse(path=str(source), format=source_format)
     ox.serialize(parsed, str(target), rdf_format, prefixes=prefixes if rdf_format in PREFIXED else None)
 
