@@ -161,10 +161,25 @@ def graph_digests(dataset, tmp_path) -> dict[str, str]:
     return {name: chunk.digest for name, chunk in write_nquads(dataset, tmp_path / "statements.nq").items()}
 
 
+def record_checked_parts(monkeypatch) -> list:
+    """Return the list every part handed to pySHACL is added to, as it is checked."""
+    import kg.validate_split as split
+
+    checked = []
+    check = split._check
+
+    def recorded(parts):
+        for part in parts:
+            checked.append(part)
+            yield part
+
+    monkeypatch.setattr(split, "_check", lambda parts, *a: check(recorded(parts), *a))
+    return checked
+
+
 def test_verdicts_keyed_by_graph_digests_follow_a_change_of_context_in_another_graph(
     dev_dataset, tmp_path, monkeypatch
 ):
-    import kg.validate_split as split
 
     shapes = load_shapes()
     first = validate_split(dev_dataset, shapes, workers=1, digests=graph_digests(dev_dataset, tmp_path))
@@ -181,15 +196,7 @@ def test_verdicts_keyed_by_graph_digests_follow_a_change_of_context_in_another_g
         for t in h.objects(o, RDF.type)
     )
     other.remove((value, RDF.type, kind))
-    checked = []
-    check = split._check
-
-    def recorded(parts):
-        for part in parts:
-            checked.append(part)
-            yield part
-
-    monkeypatch.setattr(split, "_check", lambda parts, *a: check(recorded(parts), *a))
+    checked = record_checked_parts(monkeypatch)
     again = validate_split(
         dev_dataset, shapes, verdicts=first.verdicts, workers=1, digests=graph_digests(dev_dataset, tmp_path)
     )
@@ -199,16 +206,13 @@ def test_verdicts_keyed_by_graph_digests_follow_a_change_of_context_in_another_g
 
 
 def test_kg_add_validates_only_the_new_article_graph(tmp_path, monkeypatch):
-    import kg.validate_split as split
 
     data = tmp_path / "data"
     articles = write_articles(tmp_path / "articles", other=OTHER)
     assert main(["build", str(articles), "--data-dir", str(data)]) == EXIT_OK
     kept = read_verdicts(current_release(data))
     assert kept and all(len(key) == 64 for key in kept)
-    checked = []
-    check = split._check
-    monkeypatch.setattr(split, "_check", lambda parts, *a: check(parts, *a) if checked.extend(parts) is None else ())
+    checked = record_checked_parts(monkeypatch)
     assert main(["add", str(write_articles(tmp_path / "more", later=LATER)), "--data-dir", str(data)]) == EXIT_OK
     graphs = {str(part.graph) for part in checked if part.graph is not None}
     assert graphs == {f"{BASE}graph/article/later"}  # no shape targets the ontology, shapes or build graphs
