@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import pickle
-import shutil
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -27,6 +25,7 @@ from kg.articles import Article, read_articles
 from kg.errors import KGError
 from kg.extract.model import Extraction
 from kg.mapping import Build
+from kg.patch import link_or_copy
 from kg.publish import current_release
 from kg.validate_split import read_verdicts
 
@@ -73,13 +72,10 @@ def write_cache(release: Path, extractions: Iterable[Extraction], previous: Path
 def _linked(source: Path, target: Path) -> bool:
     """Hard-link `source` as `target` (a copy on another file system); return False if `source` cannot be read."""
     try:
-        os.link(source, target)
+        link_or_copy(source, target)
     except OSError:
-        try:
-            shutil.copyfile(source, target)
-        except OSError:
-            target.unlink(missing_ok=True)
-            return False
+        target.unlink(missing_ok=True)
+        return False
     return True
 
 

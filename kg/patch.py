@@ -109,9 +109,14 @@ def copy_store(source: Path, target: Path) -> None:
         if path.name == "LOCK":
             continue
         if path.suffix == ".sst":
-            try:
-                os.link(path, target / path.name)
-                continue
-            except OSError:  # another file system: copied like the rest
-                pass
-        shutil.copy2(path, target / path.name)
+            link_or_copy(path, target / path.name)
+        else:
+            shutil.copy2(path, target / path.name)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link `source` as `target`, or copy it where no link can be made (another file system)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

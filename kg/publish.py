@@ -362,25 +362,24 @@ def write_release(
     statements = dataset if isinstance(dataset, Statements) else write_statements(dataset, folder / "statements.nq")
     dumps = folder / "dumps"
     dumps.mkdir()
-    with named_dumps(statements.quads, dumps, prefixes) as named:  # while the stores are made
-        patched = None
-        if previous is not None:
-            patched = patched_stores(previous, statements, folder / STORE, folder / UNION_STORE)
-        if patched is None:
-            store = ox.Store(str(folder / STORE))
-            load_in_pieces(store, statements.quads, ox.RdfFormat.N_QUADS)
-            union = write_union_store(statements.triples, folder / UNION_STORE)
-        else:
-            store, union = patched.store, patched.union
-        write_index(folder, statements.graphs)
-        if progress:
-            progress("publishing", 2, steps)
-        base = base or base_of(store)
-        kept = previous / INDEX_FILE if patched is not None else None
-        # The search index is made while the dumps are written: both mostly wait on pyoxigraph, SQLite and zlib,
-        # which run without Python's lock (10k add: ~5 s off publishing).
-        with ThreadPoolExecutor(max_workers=1) as indexing:
-            indexed = indexing.submit(write_search_index, union, folder / INDEX_FILE, base, kept, patched)
+    # The search index is made on a thread while the dumps are written: both mostly wait on pyoxigraph, SQLite
+    # and zlib, which run without Python's lock (10k add: ~5 s off publishing).
+    with ThreadPoolExecutor(max_workers=1) as indexing:
+        with named_dumps(statements.quads, dumps, prefixes) as named:  # while the stores are made
+            patched = None
+            if previous is not None:
+                patched = patched_stores(previous, statements, folder / STORE, folder / UNION_STORE)
+            if patched is None:
+                store = ox.Store(str(folder / STORE))
+                load_in_pieces(store, statements.quads, ox.RdfFormat.N_QUADS)
+                union = write_union_store(statements.triples, folder / UNION_STORE)
+            else:
+                store, union = patched.store, patched.union
+            write_index(folder, statements.graphs)
+            if progress:
+                progress("publishing", 2, steps)
+            base = base or base_of(store)
+            indexed = indexing.submit(write_search_index, union, folder / INDEX_FILE, base, previous, patched)
             counts = write_dumps(
                 store,
                 union,
@@ -390,24 +389,25 @@ def write_release(
                 statements=statements.quads,
                 named=named,
             )
-            if not isinstance(dataset, Statements):
-                remove_statements(statements)
-            write_turtle(report, dumps / REPORT_FILE)
-            (dumps / REPORT_TEXT).write_text(report_text, encoding="utf-8")
-            write_held_back(dumps, held_back)
-            manifest = build_manifest(build_id, store, dumps, counts)
-            manifest["heldBack"] = held_back.entries() if held_back else []
-            add_void(dumps, union, manifest, base)
-            (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-            indexed.result()
+        if not isinstance(dataset, Statements):
+            remove_statements(statements)
+        write_turtle(report, dumps / REPORT_FILE)
+        (dumps / REPORT_TEXT).write_text(report_text, encoding="utf-8")
+        write_held_back(dumps, held_back)
+        manifest = build_manifest(build_id, store, dumps, counts)
+        manifest["heldBack"] = held_back.entries() if held_back else []
+        add_void(dumps, union, manifest, base)
+        (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        indexed.result()
     del store, union, patched
     if progress:
         progress("publishing", steps, steps)
 
 
-def write_search_index(union: ox.Store, path: Path, base: str, kept: Path | None, patched) -> None:
-    """Write the search index of a release: the index `kept` by the live release patched with the resources the
-    store patch touched (`patched`), or, without one (or one of another schema), made from `union` whole."""
+def write_search_index(union: ox.Store, path: Path, base: str, previous: Path | None, patched) -> None:
+    """Write the search index of a release: where its stores were `patched` from those of `previous`, the index
+    of `previous` patched with the resources they touched; else (or one of another schema) made from `union`."""
+    kept = previous / INDEX_FILE if previous is not None and patched is not None else None
     if kept is None or not kept.exists() or not patch_index(kept, union, path, patched.touched, base):
         build_index(union, path, base)
 

@@ -8,11 +8,12 @@ beside it; light to import, so that publishing can run it in a process of its ow
 from __future__ import annotations
 
 import gzip
-import os
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from kg.patch import link_or_copy
 
 #: Writers that take prefixes (the line-based ones take none).
 PREFIXED = frozenset({ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD})
@@ -24,10 +25,7 @@ def reserialise(source: Path, target: Path, rdf_format: ox.RdfFormat, prefixes: 
     file is written one statement a line whatever writes it."""
     source_format = ox.RdfFormat.N_QUADS if source.suffix == ".nq" else ox.RdfFormat.N_TRIPLES
     if rdf_format == source_format:
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        link_or_copy(source, target)
         return
     parsed = ox.parse(path=str(source), format=source_format)
     ox.serialize(parsed, str(target), rdf_format, prefixes=prefixes if rdf_format in PREFIXED else None)

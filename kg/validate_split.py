@@ -303,7 +303,7 @@ def _key(
 
 
 def _lines(triples: Iterable[Triple]) -> list[str]:
-    return sorted({" ".join(map(_written, triple)) for triple in set(triples)})
+    return sorted({" ".join(map(_written, triple)) for triple in triples})
 
 
 def _part(graph: Node | None, nodes: set[Node], triples: Iterable[Triple], index: _Index) -> Part:
