@@ -380,7 +380,7 @@ def write_release(
                 progress("publishing", 2, steps)
             base = base or base_of(store)
             indexed = indexing.submit(write_search_index, union, folder / INDEX_FILE, base, previous, patched)
-            counts = write_dumps(
+            counts, digests = write_dumps(
                 store,
                 union,
                 dumps,
@@ -394,7 +394,7 @@ def write_release(
         write_turtle(report, dumps / REPORT_FILE)
         (dumps / REPORT_TEXT).write_text(report_text, encoding="utf-8")
         write_held_back(dumps, held_back)
-        manifest = build_manifest(build_id, store, dumps, counts)
+        manifest = build_manifest(build_id, store, dumps, counts, digests)
         manifest["heldBack"] = held_back.entries() if held_back else []
         add_void(dumps, union, manifest, base)
         (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -446,8 +446,9 @@ def write_dumps(
     written: Callable[[int], object] | None = None,
     statements: Path | None = None,
     named: Future | None = None,
-) -> dict[str, int]:
-    """Write every dump format and its gzip twin; return the statement count of each file.
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Write every dump format and its gzip twin; return the statement count of each format's file, and the
+    sha256 of every file written, by name (taken while each file is read to be compressed).
 
     The named-graph formats are re-serialised from `statements` (an N-Quads file of exactly the statements of
     `store`; without one, dumped from `store`), unless `named` is the helper process writing them
@@ -458,6 +459,7 @@ def write_dumps(
     sizes = {True: len(store), False: len(union)}
     sources: dict[bool, Path | None] = {True: statements, False: None}
     written_files: dict[str, int] = {}
+    digests: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=1) as compressing:
         compressed = []
         for fmt in sorted(DUMP_FORMATS, key=_writing_order):
@@ -477,13 +479,15 @@ def write_dumps(
             if written:
                 written(len(written_files))
         for done in compressed:
-            done.result()
+            digests.update(done.result())
     if named is not None:
-        for name in named.result():  # the helper's error, if any, is raised here
-            written_files[Path(name).name] = sizes[True]
-            if written:
-                written(len(written_files))
-    return {fmt.filename: written_files[fmt.filename] for fmt in DUMP_FORMATS}
+        digests.update(named.result())  # the helper's error, if any, is raised here
+        for fmt in DUMP_FORMATS:
+            if fmt.named_graphs:
+                written_files[fmt.filename] = sizes[True]
+                if written:
+                    written(len(written_files))
+    return {fmt.filename: written_files[fmt.filename] for fmt in DUMP_FORMATS}, digests
 
 
 @contextmanager
@@ -521,8 +525,16 @@ def write_turtle(graph: Graph, path: Path) -> None:
     ox.serialize(ox.parse(rows, format=ox.RdfFormat.N_TRIPLES), str(path), ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
-def build_manifest(build_id: str, store: ox.Store, folder: Path, counts: dict[str, int]) -> dict:
-    """Describe the release: counts per graph (one pass over the store) and, per file, format, size and sha256."""
+def build_manifest(
+    build_id: str, store: ox.Store, folder: Path, counts: dict[str, int], digests: dict[str, str] | None = None
+) -> dict:
+    """Describe the release: counts per graph (one pass over the store) and, per file, format, size and sha256
+    (from `digests`, by file name, where the writer took it; else read from the file)."""
+    known = digests or {}
+
+    def sha256(name: str) -> str:
+        return known.get(name) or _sha256(folder / name)
+
     rows = store.query(_GRAPH_SIZES)
     graphs = dict(sorted((row["g"].value, int(row["n"].value)) for row in rows if isinstance(row["g"], ox.NamedNode)))
     files = []
@@ -537,11 +549,11 @@ def build_manifest(build_id: str, store: ox.Store, folder: Path, counts: dict[st
                     "namedGraphs": fmt.named_graphs,
                     "statements": counts[fmt.filename],
                     "bytes": (folder / name).stat().st_size,
-                    "sha256": _sha256(folder / name),
+                    "sha256": sha256(name),
                 }
             )
     for name in sorted(p.name for p in folder.iterdir() if p.name not in {f["name"] for f in files}):
-        files.append({"name": name, "bytes": (folder / name).stat().st_size, "sha256": _sha256(folder / name)})
+        files.append({"name": name, "bytes": (folder / name).stat().st_size, "sha256": sha256(name)})
     return {
         "build": build_id,
         "quads": counts["kg.nq"],

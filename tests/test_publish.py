@@ -261,3 +261,21 @@ def test_named_graph_dumps_written_by_a_helper_process_are_those_written_in_line
     helped = release(tmp_path / "helped", "b1")
     for name in [name for fmt in DUMP_FORMATS for name in (fmt.filename, fmt.filename + ".gz")]:
         assert (helped / "dumps" / name).read_bytes() == (inline / "dumps" / name).read_bytes(), name
+    listed = json.loads((helped / "dumps" / "manifest.json").read_text())["files"]
+    dumps = [entry for entry in listed if entry.get("format")]  # void.ttl names blank nodes afresh each time
+    assert dumps == [
+        e for e in json.loads((inline / "dumps" / "manifest.json").read_text())["files"] if e.get("format")
+    ]
+    for entry in listed:
+        assert hashlib.sha256((helped / "dumps" / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_the_manifest_takes_the_digest_of_each_dump_from_its_writing_not_a_second_read(tmp_path, monkeypatch):
+    read = []
+    real = publish._sha256
+    monkeypatch.setattr(publish, "_sha256", lambda path: read.append(path.name) or real(path))
+    folder = release(tmp_path, "b1")
+    dumps = {name for fmt in DUMP_FORMATS for name in (fmt.filename, fmt.filename + ".gz")}
+    assert read and not dumps & set(read)  # only the report and the other small files are read again
+    for entry in json.loads((folder / "dumps" / "manifest.json").read_text())["files"]:
+        assert hashlib.sha256((folder / "dumps" / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
