@@ -56,6 +56,7 @@ from kg.patch import patched_stores, write_index
 from kg.reserialise import gzip_beside, reserialise, write_all
 from kg.search import INDEX_FILE, build_index, patch_index
 from kg.void import add_void, base_of
+from kg.void import statistics as void_statistics
 
 if TYPE_CHECKING:
     from kg.validate import HeldBack  # pySHACL is not needed to publish or serve a release
@@ -362,9 +363,10 @@ def write_release(
     statements = dataset if isinstance(dataset, Statements) else write_statements(dataset, folder / "statements.nq")
     dumps = folder / "dumps"
     dumps.mkdir()
-    # The search index is made on a thread while the dumps are written: both mostly wait on pyoxigraph, SQLite
-    # and zlib, which run without Python's lock (10k add: ~5 s off publishing).
-    with ThreadPoolExecutor(max_workers=1) as indexing:
+    # The search index is made on a thread while the dumps are written, and the VoID statistics gathered on
+    # another while the validation report is written: they mostly wait on pyoxigraph, SQLite and zlib, which run
+    # without Python's lock (10k add: ~5 s off publishing each).
+    with ThreadPoolExecutor(max_workers=2) as beside:
         with named_dumps(statements.quads, dumps, prefixes) as named:  # while the stores are made
             patched = None
             if previous is not None:
@@ -379,7 +381,7 @@ def write_release(
             if progress:
                 progress("publishing", 2, steps)
             base = base or base_of(store)
-            indexed = indexing.submit(write_search_index, union, folder / INDEX_FILE, base, previous, patched)
+            indexed = beside.submit(write_search_index, union, folder / INDEX_FILE, base, previous, patched)
             counts, digests = write_dumps(
                 store,
                 union,
@@ -391,12 +393,13 @@ def write_release(
             )
         if not isinstance(dataset, Statements):
             remove_statements(statements)
+        counted = beside.submit(void_statistics, union, base)
         write_turtle(report, dumps / REPORT_FILE)
         (dumps / REPORT_TEXT).write_text(report_text, encoding="utf-8")
         write_held_back(dumps, held_back)
         manifest = build_manifest(build_id, store, dumps, counts, digests)
         manifest["heldBack"] = held_back.entries() if held_back else []
-        add_void(dumps, union, manifest, base)
+        add_void(dumps, union, manifest, base, counted.result())
         (dumps / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         indexed.result()
     del store, union, patched

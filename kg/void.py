@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,6 +38,8 @@ LINK_TARGETS = (
 _CLASS_COUNTS = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class"
 _PROPERTY_COUNTS = "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p"
 _DISTINCT = "SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) WHERE { ?s ?p ?o }"
+#: The classes whose best-linked resource the description names as an example.
+EXAMPLE_CLASSES = (DIP.Country, DIP.Person, DIP.Meeting, DIP.Article)
 # The best-linked resource of a class is the one worth showing: the most statements point at it.
 _EXAMPLE = """SELECT ?s ?class ?space (COUNT(?in) AS ?links) WHERE {
   ?s a ?class . FILTER(STRSTARTS(STR(?s), ?space)) OPTIONAL { ?in ?p ?s }
@@ -52,8 +55,49 @@ def base_of(store: ox.Store) -> str:
     return DEFAULT_BASE
 
 
-def void_graph(store: ox.Store, manifest: dict, base: str) -> Graph:
-    """Return the VoID + DCAT description of a release: counts, partitions, dumps, linksets, endpoint."""
+@dataclass(frozen=True)
+class Statistics:
+    """What the VoID description reads off a release's store (`statistics`)."""
+
+    distinct_subjects: int
+    distinct_objects: int
+    examples: tuple[str, ...]  # the best-linked resource of each of EXAMPLE_CLASSES that has one
+    classes: tuple[tuple[ox.Term, int], ...]  # every class and its instance count
+    properties: tuple[tuple[str, int], ...]  # every property and its (distinct) statement count
+    links: frozenset[tuple[ox.Term, str]]  # (subject, target IRI) of every owl:sameAs statement
+    triples: int | None = None  # distinct statements, when the manifest does not give them
+
+
+def statistics(store: ox.Store, base: str, count_triples: bool = False) -> Statistics:
+    """Return what the VoID description of a release counts in `store` (the union of its graphs, or its named
+    graphs): the queries run in pyoxigraph without Python's lock, so publishing gathers them on a thread while
+    it writes the validation report."""
+    row = next(iter(store.query(_DISTINCT, use_default_graph_as_union=True)))
+    examples = (_example(store, ox.NamedNode(str(cls)), f"{base}id/") for cls in EXAMPLE_CLASSES)
+    return Statistics(
+        distinct_subjects=int(row["subjects"].value),
+        distinct_objects=int(row["objects"].value),
+        examples=tuple(example for example in examples if example),
+        classes=tuple(
+            (r["class"], int(r["n"].value)) for r in store.query(_CLASS_COUNTS, use_default_graph_as_union=True)
+        ),
+        properties=tuple(
+            (r["p"].value, int(r["n"].value)) for r in store.query(_PROPERTY_COUNTS, use_default_graph_as_union=True)
+        ),
+        links=frozenset(
+            (q.subject, q.object.value)
+            for q in store.quads_for_pattern(None, ox.NamedNode(str(OWL.sameAs)), None)
+            if isinstance(q.object, ox.NamedNode)
+        ),
+        triples=_count_union(store) if count_triples else None,
+    )
+
+
+def void_graph(store: ox.Store, manifest: dict, base: str, counted: Statistics | None = None) -> Graph:
+    """Return the VoID + DCAT description of a release: counts, partitions, dumps, linksets, endpoint; the
+    counts are `counted` if given, else read off `store`."""
+    if counted is None:
+        counted = statistics(store, base, count_triples=not manifest.get("triples"))
     doc = URIRef(f"{base}.well-known/void")
     dataset = URIRef(f"{doc}#dataset")
     graph = Graph()
@@ -68,14 +112,14 @@ def void_graph(store: ox.Store, manifest: dict, base: str) -> Graph:
         ("xsd", XSD),
     ):
         graph.bind(prefix, namespace)
-    _describe_dataset(graph, dataset, doc, store, manifest, base)
-    _add_partitions(graph, dataset, store)
+    _describe_dataset(graph, dataset, doc, counted, manifest, base)
+    _add_partitions(graph, dataset, counted)
     _add_distributions(graph, dataset, doc, manifest, base)
-    _add_linksets(graph, dataset, doc, store)
+    _add_linksets(graph, dataset, doc, counted)
     return graph
 
 
-def _describe_dataset(graph: Graph, dataset: URIRef, doc: URIRef, store: ox.Store, manifest: dict, base: str):
+def _describe_dataset(graph: Graph, dataset: URIRef, doc: URIRef, counted: Statistics, manifest: dict, base: str):
     created = _created(manifest.get("build", ""))
     publisher = URIRef(f"{doc}#publisher")
     service = URIRef(f"{doc}#sparql-service")
@@ -99,7 +143,7 @@ def _describe_dataset(graph: Graph, dataset: URIRef, doc: URIRef, store: ox.Stor
         (VOID.sparqlEndpoint, endpoint),
         (VOID.uriSpace, Literal(f"{base}id/")),
         (VOID.vocabulary, URIRef(str(DIP))),
-        (VOID.triples, Literal(int(manifest.get("triples") or _count_union(store)))),
+        (VOID.triples, Literal(int(manifest.get("triples") or counted.triples or 0))),
         (VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")),
         (VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Triples")),
         (VOID.feature, URIRef("http://www.w3.org/ns/formats/TriG")),
@@ -107,9 +151,8 @@ def _describe_dataset(graph: Graph, dataset: URIRef, doc: URIRef, store: ox.Stor
         (VOID.feature, URIRef("http://www.w3.org/ns/formats/JSON-LD")),
     ):
         graph.add((dataset, predicate, value))
-    row = next(iter(store.query(_DISTINCT, use_default_graph_as_union=True)))
-    graph.add((dataset, VOID.distinctSubjects, Literal(int(row["subjects"].value))))
-    graph.add((dataset, VOID.distinctObjects, Literal(int(row["objects"].value))))
+    graph.add((dataset, VOID.distinctSubjects, Literal(counted.distinct_subjects)))
+    graph.add((dataset, VOID.distinctObjects, Literal(counted.distinct_objects)))
     graph.add((publisher, RDF.type, FOAF.Organization))
     graph.add((publisher, FOAF.name, Literal(PUBLISHER)))
     graph.add((service, RDF.type, DCAT.DataService))
@@ -117,28 +160,24 @@ def _describe_dataset(graph: Graph, dataset: URIRef, doc: URIRef, store: ox.Stor
     graph.add((service, DCAT.servesDataset, dataset))
     graph.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     graph.add((dataset, DCAT.accessService, service))
-    for cls in (DIP.Country, DIP.Person, DIP.Meeting, DIP.Article):
-        example = _example(store, ox.NamedNode(str(cls)), f"{base}id/")
-        if example:
-            graph.add((dataset, VOID.exampleResource, URIRef(example)))
+    for example in counted.examples:
+        graph.add((dataset, VOID.exampleResource, URIRef(example)))
 
 
-def _add_partitions(graph: Graph, dataset: URIRef, store: ox.Store) -> None:
-    classes = list(store.query(_CLASS_COUNTS, use_default_graph_as_union=True))
-    properties = list(store.query(_PROPERTY_COUNTS, use_default_graph_as_union=True))
-    graph.add((dataset, VOID.classes, Literal(len(classes))))
-    graph.add((dataset, VOID.properties, Literal(len(properties))))
-    for row in classes:
-        if isinstance(row["class"], ox.NamedNode):
+def _add_partitions(graph: Graph, dataset: URIRef, counted: Statistics) -> None:
+    graph.add((dataset, VOID.classes, Literal(len(counted.classes))))
+    graph.add((dataset, VOID.properties, Literal(len(counted.properties))))
+    for cls, count in counted.classes:
+        if isinstance(cls, ox.NamedNode):
             part = BNode()
             graph.add((dataset, VOID.classPartition, part))
-            graph.add((part, VOID["class"], URIRef(row["class"].value)))
-            graph.add((part, VOID.entities, Literal(int(row["n"].value))))
-    for row in properties:
+            graph.add((part, VOID["class"], URIRef(cls.value)))
+            graph.add((part, VOID.entities, Literal(count)))
+    for prop, count in counted.properties:
         part = BNode()
         graph.add((dataset, VOID.propertyPartition, part))
-        graph.add((part, VOID.property, URIRef(row["p"].value)))
-        graph.add((part, VOID.triples, Literal(int(row["n"].value))))
+        graph.add((part, VOID.property, URIRef(prop)))
+        graph.add((part, VOID.triples, Literal(count)))
 
 
 def _add_distributions(graph: Graph, dataset: URIRef, doc: URIRef, manifest: dict, base: str) -> None:
@@ -166,12 +205,8 @@ def _add_distributions(graph: Graph, dataset: URIRef, doc: URIRef, manifest: dic
         graph.add((checksum, SPDX.checksumValue, Literal(entry["sha256"], datatype=XSD.hexBinary)))
 
 
-def _add_linksets(graph: Graph, dataset: URIRef, doc: URIRef, store: ox.Store) -> None:
-    links = {
-        (q.subject, q.object.value)
-        for q in store.quads_for_pattern(None, ox.NamedNode(str(OWL.sameAs)), None)
-        if isinstance(q.object, ox.NamedNode)
-    }
+def _add_linksets(graph: Graph, dataset: URIRef, doc: URIRef, counted: Statistics) -> None:
+    links = counted.links
     for key, title, homepage, space in LINK_TARGETS:
         linkset = URIRef(f"{doc}#linkset-{key}")
         target = URIRef(f"{doc}#{key}")
@@ -210,10 +245,13 @@ def _created(build_id: str) -> str:
         return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def add_void(dumps: Path, store: ox.Store, manifest: dict, base: str | None = None) -> None:
-    """Write `void.ttl` into a release's dump folder and list it in the manifest."""
+def add_void(
+    dumps: Path, store: ox.Store, manifest: dict, base: str | None = None, counted: Statistics | None = None
+) -> None:
+    """Write `void.ttl` into a release's dump folder and list it in the manifest (with the `counted` statistics
+    of `store`, if gathered already)."""
     path = dumps / VOID_FILE
-    void_graph(store, manifest, base or base_of(store)).serialize(path, format="turtle")
+    void_graph(store, manifest, base or base_of(store), counted).serialize(path, format="turtle")
     manifest["files"].append(
         {"name": VOID_FILE, "bytes": path.stat().st_size, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
     )
