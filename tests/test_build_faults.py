@@ -257,8 +257,10 @@ from kg import build
 from kg.cli import main
 
 def interrupted(*args, **kwargs):
-    os.kill(os.getpid(), signal.SIGINT)
-    time.sleep(60)  # the signal may reach another thread first: wait here until its KeyboardInterrupt is raised
+    # raise_signal sends SIGINT to this (the main) thread, so the sleep below is cut short by KeyboardInterrupt
+    # (os.kill may hand it to another thread: the main thread then slept on until the build failed otherwise)
+    signal.raise_signal(signal.SIGINT)
+    time.sleep(60)
 
 build.extract = interrupted
 sys.exit(main(["build", sys.argv[1], "--data-dir", sys.argv[2]]))
