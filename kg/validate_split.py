@@ -23,8 +23,10 @@ So the dataset is cut into parts:
   graph states them) and every rdfs:subClassOf statement. That is all its shapes read, so the part's verdict is
   kept under a digest of those statements and nodes: `kg add` checks only the graphs that changed.
 - A node several graphs state (an event several articles report, a relation, a new person two articles name, a
-  reference event an article reports) is checked with every statement about it from every graph, plus the same
-  context: only there can maxCount 1 or a SPARQL constraint fail across graphs. These are checked on every run.
+  reference event an article reports) is checked in a part of its own, with every statement about it from every
+  graph, plus the same context: only there can maxCount 1 or a SPARQL constraint fail across graphs. Its verdict
+  is kept under a digest of those statements, the node and the context (`_node_key`): an article added to a
+  release checks again only the shared nodes it states or whose values' context it changed.
 
 Only a part's own nodes may be focus nodes: the context types other nodes too (a country an article names), and
 checking them in every part that names them cost twice the whole-union gate. So the node shapes' targets
@@ -163,7 +165,7 @@ def validate_split(
     the parts not known already are made.
 
     Gives the same problems as `kg.validate.validate` on the union; the result's `verdicts` hold this run's
-    verdict of every graph's part, by digest.
+    verdict of every part (each graph's, each shared node's), by key.
     """
     if not isinstance(data, Dataset | MappedGraphs):
         return validate(data, shapes)
@@ -171,18 +173,19 @@ def validate_split(
     index = _index(data)
     index.targets = targets
     crossing = {subject for subject, graphs in index.stated_in.items() if len(graphs) > 1}
-    cross_parts = list(_chunks(_shared_statements(index, crossing), index))
+    shared = _shared_statements(index, crossing)
     known = verdicts or {}
     mine: dict[str, Verdict] = {}
-    checked: list[Verdict] = []
-    done, total = 0, len(cross_parts) + len(index.statements)
+    done, total = 0, len(shared) + len(index.statements)
     if progress:
         progress(stage, done, total)
 
-    def todo() -> Iterator[Part]:  # each graph's part is made when its turn comes, and checked unless known
+    def todo() -> Iterator[Part]:  # each part is made when its turn comes, and checked unless known
         nonlocal done
-        yield from cross_parts
-        for part in _graph_parts(index, crossing, known, digests or {}):
+        parts = itertools.chain(
+            _shared_parts(shared, index, known), _graph_parts(index, crossing, known, digests or {})
+        )
+        for part in parts:
             if part.digest in known:
                 mine[part.digest] = known[part.digest]
             elif part.targeted:
@@ -192,16 +195,13 @@ def validate_split(
 
     checks = _check(todo(), marked, _workers(workers)) if client is None else _check_on_dask(todo(), marked, client)
     for part, verdict in checks:
-        if part.graph is None:
-            checked.append(verdict)
-        else:
-            mine[part.digest] = verdict
+        mine[part.digest] = verdict
         done += 1
         if progress:
             progress(stage, done, total)
     if progress:
         progress(stage, total, total)
-    result = read_report(_report(shapes, [*mine.values(), *checked]), index.sources)
+    result = read_report(_report(shapes, mine.values()), index.sources)
     result.verdicts = mine
     return result
 
@@ -330,17 +330,33 @@ def _markers(own: set[Triple], index: _Index) -> set[Triple]:
     }
 
 
-def _chunks(shared: dict[Node, set[Triple]], index: _Index) -> Iterator[Part]:
-    """Cut the nodes several graphs state into parts of about BATCH_TRIPLES statements."""
-    nodes, triples = set(), []
+def _shared_parts(shared: dict[Node, set[Triple]], index: _Index, known: dict[str, Verdict]) -> Iterator[Part]:
+    """Yield the part of each node several graphs state; one whose key (`_node_key`) is `known` is yielded
+    without its statements."""
+    classes = _lines(index.classes)
+    written: dict[Node, list[str]] = {}
     for node in sorted(shared, key=str):
-        nodes.add(node)
-        triples.extend(shared[node])
-        if len(triples) >= BATCH_TRIPLES:
-            yield _part(None, nodes, triples, index)
-            nodes, triples = set(), []
-    if nodes:
-        yield _part(None, nodes, triples, index)
+        key = _node_key(node, shared[node], classes, index, written)
+        if key in known:
+            yield Part(None, {node}, set(), digest=key)
+            continue
+        part = _part(None, {node}, shared[node], index)
+        part.digest = key
+        yield part
+
+
+def _node_key(
+    node: Node, triples: set[Triple], classes: list[str], index: _Index, written: dict[Node, list[str]]
+) -> str:
+    """Return the key of a shared node's part: the node, every statement about it, the context of their values
+    and the class hierarchy (its markers follow from these and the shapes, which the cache is kept for)."""
+    context = set()
+    for value in {obj for _, _, obj in triples if not isinstance(obj, Literal)}:
+        if value not in written:
+            written[value] = _lines(index.context.get(value, ()))
+        context.update(written[value])
+    lines = ["node " + _written(node), *_lines(triples), *sorted(context), *classes]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def _digest(part: Part) -> str:

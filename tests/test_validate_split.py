@@ -205,6 +205,23 @@ def test_verdicts_keyed_by_graph_digests_follow_a_change_of_context_in_another_g
     assert verdict(again) != verdict(first)
 
 
+def test_a_shared_node_keeps_its_verdict_until_what_the_graphs_say_of_it_changes(dev_dataset, monkeypatch):
+    shapes = load_shapes()
+    event, a, b = merged_event(dev_dataset)
+    first = validate_split(dev_dataset, shapes, workers=1)
+    checked = record_checked_parts(monkeypatch)
+    same = validate_split(dev_dataset, shapes, verdicts=first.verdicts, workers=1)
+    assert not checked and verdict(same) == verdict(first)  # nothing changed: every part's verdict was known
+    # each graph gives the merged event one flag: only together do they break maxCount 1
+    a.add((event, DIP.inReference, Literal(False)))
+    b.add((event, DIP.inReference, Literal(True)))
+    checked.clear()
+    again = validate_split(dev_dataset, shapes, verdicts=first.verdicts, workers=1)
+    assert [part.nodes for part in checked] == [{event}]  # the article graphs' own nodes did not change
+    assert verdict(again) == verdict(validate(dev_dataset, shapes))
+    assert any(p.focus == event and "dip:inReference" in p.message for p in again.problems)
+
+
 def test_kg_add_validates_only_the_new_article_graph(tmp_path, monkeypatch):
 
     data = tmp_path / "data"
