@@ -293,13 +293,20 @@ def _key(
     but the ones about nodes other graphs state too (named here), with the context of their values and the class
     hierarchy (written out here); its markers follow from these and the shapes, which the cache is kept for."""
     shared = sorted({_written(t[0]) for t in triples if t[0] in crossing})
+    context = _context_lines(own, index, written)
+    lines = ["graph " + digest, *("shared " + node for node in shared), *context, *classes]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def _context_lines(triples: Iterable[Triple], index: _Index, written: dict[Node, list[str]]) -> list[str]:
+    """Return the context of the values of `triples` as sorted lines; each node's lines are written once a run
+    (`written`): a country's type is read by every graph that names it."""
     context = set()
-    for value in {obj for _, _, obj in own if not isinstance(obj, Literal)}:
+    for value in {obj for _, _, obj in triples if not isinstance(obj, Literal)}:
         if value not in written:
             written[value] = _lines(index.context.get(value, ()))
         context.update(written[value])
-    lines = ["graph " + digest, *("shared " + node for node in shared), *sorted(context), *classes]
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return sorted(context)
 
 
 def _lines(triples: Iterable[Triple]) -> list[str]:
@@ -350,12 +357,7 @@ def _node_key(
 ) -> str:
     """Return the key of a shared node's part: the node, every statement about it, the context of their values
     and the class hierarchy (its markers follow from these and the shapes, which the cache is kept for)."""
-    context = set()
-    for value in {obj for _, _, obj in triples if not isinstance(obj, Literal)}:
-        if value not in written:
-            written[value] = _lines(index.context.get(value, ()))
-        context.update(written[value])
-    lines = ["node " + _written(node), *_lines(triples), *sorted(context), *classes]
+    lines = ["node " + _written(node), *_lines(triples), *_context_lines(triples, index, written), *classes]
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
