@@ -257,11 +257,12 @@ from kg import build
 from kg.cli import main
 
 def interrupted(*args, **kwargs):
-    # raise_signal sends SIGINT to this (the main) thread, so the sleep below is cut short by KeyboardInterrupt
-    # (os.kill may hand it to another thread: the main thread then slept on until the build failed otherwise)
-    signal.raise_signal(signal.SIGINT)
+    signal.raise_signal(signal.SIGINT)  # to this, the main, thread: the sleep is cut short by KeyboardInterrupt
     time.sleep(60)
 
+# Ctrl-C as in an interactive shell: a test run started in the background (`nohup … &`) hands its processes
+# SIGINT ignored, and Python then installs no handler, so the build slept on and failed otherwise.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 build.extract = interrupted
 sys.exit(main(["build", sys.argv[1], "--data-dir", sys.argv[2]]))
 """
