@@ -53,7 +53,7 @@ from rdflib.plugins.serializers.nt import _nt_row
 from kg.errors import PublishError
 from kg.mapping import MappedGraphs
 from kg.patch import patched_stores, write_index
-from kg.reserialise import gzip_beside, reserialise, write_all
+from kg.reserialise import file_sha256, gzip_beside, reserialise, write_all
 from kg.search import INDEX_FILE, build_index, patch_index
 from kg.void import add_void, base_of
 from kg.void import statistics as void_statistics
@@ -536,7 +536,7 @@ def build_manifest(
     known = digests or {}
 
     def sha256(name: str) -> str:
-        return known.get(name) or _sha256(folder / name)
+        return known.get(name) or file_sha256(folder / name)
 
     rows = store.query(_GRAPH_SIZES)
     graphs = dict(sorted((row["g"].value, int(row["n"].value)) for row in rows if isinstance(row["g"], ox.NamedNode)))
@@ -564,14 +564,6 @@ def build_manifest(
         "graphs": graphs,
         "files": files,
     }
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _switch_current(data_dir: Path, release: Path) -> None:

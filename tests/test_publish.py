@@ -272,8 +272,8 @@ def test_named_graph_dumps_written_by_a_helper_process_are_those_written_in_line
 
 def test_the_manifest_takes_the_digest_of_each_dump_from_its_writing_not_a_second_read(tmp_path, monkeypatch):
     read = []
-    real = publish._sha256
-    monkeypatch.setattr(publish, "_sha256", lambda path: read.append(path.name) or real(path))
+    real = publish.file_sha256
+    monkeypatch.setattr(publish, "file_sha256", lambda path: read.append(path.name) or real(path))
     folder = release(tmp_path, "b1")
     dumps = {name for fmt in DUMP_FORMATS for name in (fmt.filename, fmt.filename + ".gz")}
     assert read and not dumps & set(read)  # only the report and the other small files are read again
